@@ -1,0 +1,45 @@
+//! One module per subcommand; [`dispatch`] picks one.
+
+mod explain;
+mod run;
+mod stages;
+mod validate;
+
+use std::path::Path;
+
+use secchain_pipeline::{load, LoadOptions, LoadedPipeline, ProcessEnv, StageRegistry};
+
+use crate::cli::{Cli, Command};
+use crate::CliError;
+
+/// Runs the chosen subcommand and returns its exit code.
+pub fn dispatch(cli: Cli) -> Result<i32, CliError> {
+    match cli.command {
+        Command::Run(args) => run::run(&args),
+        Command::Validate(args) => validate::validate(&args.file),
+        Command::Explain(args) => explain::explain(&args.file),
+        Command::Stages => stages::list(),
+    }
+}
+
+/// Loads and validates a pipeline file with the built-in stages; problems become a usage error.
+pub(crate) fn load_pipeline(
+    path: &Path,
+    registry: &StageRegistry,
+) -> Result<LoadedPipeline, CliError> {
+    let opts = LoadOptions {
+        registry,
+        env: &ProcessEnv,
+        fetch: None,
+        check_files: true,
+    };
+    load(path, &opts).map_err(|e| {
+        let count = e.diagnostics.len();
+        let noun = if count == 1 { "problem" } else { "problems" };
+        CliError::Usage(format!(
+            "{}\n{count} {noun} in {}; nothing was run",
+            e.render(),
+            path.display()
+        ))
+    })
+}

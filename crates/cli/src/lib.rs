@@ -1,0 +1,67 @@
+//! The `secchain` command line: argument parsing, the stage list, and output rendering.
+//!
+//! The binary is glue: [`main_with_exit_code`] parses arguments, dispatches to one
+//! module per subcommand under [`commands`], and maps the result to the documented exit
+//! codes in one place: 0 every gate passed, 1 a gate failed, 2 usage or configuration
+//! error, 3 runtime error (registry, network, I/O), 130 interrupted.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+// The binary is where output is written; library crates never print.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod cli;
+pub mod commands;
+pub mod progress;
+pub mod stages;
+
+use clap::Parser;
+
+/// Exit code: every gate passed.
+pub const EXIT_PASS: i32 = 0;
+/// Exit code: a gate failed.
+pub const EXIT_GATE_FAILED: i32 = 1;
+/// Exit code: usage or configuration error.
+pub const EXIT_USAGE: i32 = 2;
+/// Exit code: runtime error (registry, network, I/O).
+pub const EXIT_RUNTIME: i32 = 3;
+
+/// An error that knows its exit code.
+#[derive(Debug)]
+pub enum CliError {
+    /// Bad arguments or configuration: exit 2. The message is already rendered.
+    Usage(String),
+    /// Something failed at run time: exit 3.
+    Runtime(anyhow::Error),
+}
+
+impl From<anyhow::Error> for CliError {
+    fn from(e: anyhow::Error) -> Self {
+        CliError::Runtime(e)
+    }
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main_with_exit_code() -> i32 {
+    let args = match cli::Cli::try_parse() {
+        Ok(args) => args,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                EXIT_USAGE
+            } else {
+                EXIT_PASS
+            };
+        }
+    };
+    match commands::dispatch(args) {
+        Ok(code) => code,
+        Err(CliError::Usage(message)) => {
+            eprintln!("{}", message.trim_end());
+            EXIT_USAGE
+        }
+        Err(CliError::Runtime(e)) => {
+            eprintln!("error: {e:#}");
+            EXIT_RUNTIME
+        }
+    }
+}

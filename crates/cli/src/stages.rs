@@ -1,0 +1,64 @@
+//! The stage kinds this binary knows, in one list.
+//!
+//! Kinds whose implementation has not landed yet are still registered, so pipelines
+//! that use them validate, but they fail loudly at run time: an unfinished stage never
+//! reports a pass.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use secchain_pipeline::{
+    ConfigProblem, Stage, StageConfig, StageContext, StageError, StageRegistry, StageReport,
+};
+
+/// Every stage kind, in the order the docs list them.
+pub fn registry() -> StageRegistry {
+    StageRegistry::new(vec![
+        pending("lint", 4, "lints the Dockerfile (hadolint-compatible rule ids) (not implemented yet: issue #4)"),
+        pending("pin", 14, "pins base images to registry digests and detects drift (not implemented yet: issue #14)"),
+        pending("scan", 13, "matches the image's packages against vulnerability advisories (not implemented yet: issue #13)"),
+        pending("sbom", 12, "writes CycloneDX and SPDX SBOMs of the image (not implemented yet: issue #12)"),
+        pending("sign", 15, "signs the image and attaches attestations (cosign-compatible) (not implemented yet: issue #15)"),
+        pending("policy", 11, "writes Kubernetes admission policies for this image (not implemented yet: issue #11)"),
+        pending("runtime-rules", 6, "writes Falco rules fitted to the image (not implemented yet: issue #6)"),
+        pending("provenance", 7, "writes one signed SLSA provenance linking every stage (not implemented yet: issue #7)"),
+        Arc::new(secchain_exec::ExecStage),
+    ])
+}
+
+/// A stage kind that is part of the pipeline format but not built yet.
+struct Pending {
+    kind: &'static str,
+    issue: u32,
+    summary: &'static str,
+}
+
+fn pending(kind: &'static str, issue: u32, summary: &'static str) -> Arc<dyn Stage> {
+    Arc::new(Pending {
+        kind,
+        issue,
+        summary,
+    })
+}
+
+#[async_trait]
+impl Stage for Pending {
+    fn kind(&self) -> &'static str {
+        self.kind
+    }
+
+    fn summary(&self) -> &'static str {
+        self.summary
+    }
+
+    fn check_config(&self, _config: &StageConfig<'_>) -> Vec<ConfigProblem> {
+        Vec::new()
+    }
+
+    async fn run(&self, _ctx: StageContext) -> Result<StageReport, StageError> {
+        Err(StageError::NotImplemented {
+            kind: self.kind.to_string(),
+            issue: self.issue,
+        })
+    }
+}
