@@ -11,6 +11,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod fetch;
 pub mod progress;
 pub mod stages;
 
@@ -24,6 +25,18 @@ pub const EXIT_GATE_FAILED: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
 /// Exit code: runtime error (registry, network, I/O).
 pub const EXIT_RUNTIME: i32 = 3;
+
+/// secchain's cache directory: `$SECCHAIN_CACHE_DIR`, else `$XDG_CACHE_HOME/secchain`, else `~/.cache/secchain`.
+pub fn cache_dir() -> Option<std::path::PathBuf> {
+    let var = |name| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(std::path::PathBuf::from)
+    };
+    var("SECCHAIN_CACHE_DIR")
+        .or_else(|| var("XDG_CACHE_HOME").map(|d| d.join("secchain")))
+        .or_else(|| var("HOME").map(|d| d.join(".cache").join("secchain")))
+}
 
 /// An error that knows its exit code.
 #[derive(Debug)]

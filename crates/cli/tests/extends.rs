@@ -144,3 +144,54 @@ fn a_different_kind_under_an_inherited_name_is_rejected() {
     let err = p.run(&["validate", "-f", "repo/p.yaml"]).expect(2).stderr();
     assert!(err.contains("changes its kind"), "{err}");
 }
+
+#[test]
+fn a_cached_remote_base_is_used_offline_and_checked_against_its_pin() {
+    let p = Project::new();
+    let base =
+        "version: 1\nstages:\n  - {kind: exec, name: org, with: {run: \"true\"}, locked: true}\n";
+    let sha = {
+        use std::io::Write;
+        let mut child = std::process::Command::new("sha256sum")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(base.as_bytes())
+            .unwrap();
+        String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()[..64].to_string()
+    };
+    // The cache is content-addressed: a file named by the pinned digest is the base.
+    p.write(&format!("cache/bases/{sha}"), base);
+    let pipeline = format!("version: 1\nextends: [{{url: \"https://bases.invalid/org.yaml\", sha256: {sha}}}]\nstages: []\n");
+    p.write("p.yaml", &pipeline);
+    let out = p
+        .cmd(&["explain", "-f", "p.yaml"])
+        .env("SECCHAIN_CACHE_DIR", p.path("cache"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("https://bases.invalid/org.yaml:3:"));
+    // A cached copy that does not match its pin is not trusted; fetching then fails clearly.
+    p.write(&format!("cache/bases/{sha}"), "version: 1\nstages: []\n");
+    let out = p
+        .cmd(&["validate", "-f", "p.yaml"])
+        .env("SECCHAIN_CACHE_DIR", p.path("cache"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cannot fetch `https://bases.invalid/org.yaml`"),
+        "{err}"
+    );
+}

@@ -131,6 +131,20 @@ fn continue_on_error_is_recorded_but_does_not_fail_the_run() {
 }
 
 #[test]
+fn continue_on_error_never_turns_an_error_into_a_pass() {
+    let p = Project::new();
+    p.write(
+        "p.yaml",
+        "version: 1\nstages:\n  - {kind: exec, name: broken, continue_on_error: true, with: {run: \"true\", outputs: [nope.json]}}\n  - {kind: exec, name: next, with: {run: \"true\"}}\n",
+    );
+    p.run(&["run", "-f", "p.yaml"]).expect(3);
+    let report = p.report("secchain-out");
+    assert_eq!(stage(&report, "broken")["outcome"], "error");
+    assert_eq!(stage(&report, "broken")["tolerated"], false);
+    assert_eq!(stage(&report, "next")["outcome"], "passed");
+}
+
+#[test]
 fn a_dry_run_changes_nothing_outside_out() {
     let p = Project::new();
     p.write(

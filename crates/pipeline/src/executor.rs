@@ -212,9 +212,8 @@ pub async fn execute(
             stage_started,
             &loaded.redactor,
         );
-        let satisfied = record.outcome == Outcome::Passed
-            || record.outcome == Outcome::Skipped
-            || record.tolerated;
+        let satisfied =
+            matches!(record.outcome, Outcome::Passed | Outcome::Skipped) || spec.continue_on_error;
         events.send(Event::StageFinished {
             stage: record.name.clone(),
             outcome: record.outcome,
@@ -236,8 +235,7 @@ pub async fn execute(
                     "the run was interrupted before it started",
                 )
             };
-            let mut record = blank_record(spec, &deps[i], pipeline, outcome, reason);
-            record.tolerated = false;
+            let record = blank_record(spec, &deps[i], pipeline, outcome, reason);
             records[i] = Some(record);
         }
     }
@@ -399,7 +397,9 @@ fn record_from_result(
         }
     };
     record.started_at = Some(started_at);
-    record.tolerated =
-        spec.continue_on_error && matches!(record.outcome, Outcome::Error | Outcome::GateFailed);
+    // `continue_on_error` lets dependants run after a failure and tolerates a failed
+    // gate; an error is never tolerated in the run's result: the gate was not evaluated,
+    // so passing would be a false pass.
+    record.tolerated = spec.continue_on_error && record.outcome == Outcome::GateFailed;
     record
 }

@@ -21,8 +21,10 @@ use crate::validate::validate;
 
 /// Fetches remote base pipelines (`extends: [{url: https://…, sha256: …}]`).
 pub trait Fetch {
-    /// The bytes at `url`, or a message saying why not.
-    fn fetch(&self, url: &str) -> Result<Vec<u8>, String>;
+    /// The bytes at `url`, which are expected to hash to `sha256` (hex), or a message
+    /// saying why not. The loader checks the digest itself; implementations may use it
+    /// as a cache key.
+    fn fetch(&self, url: &str, sha256: &str) -> Result<Vec<u8>, String>;
 }
 
 /// What [`load`] needs besides the file.
@@ -251,7 +253,7 @@ impl Loader<'_> {
                     ));
                     return None;
                 };
-                match fetch.fetch(url) {
+                match fetch.fetch(url, sha256) {
                     Ok(bytes) => {
                         let actual = hex::encode(Sha256::digest(&bytes));
                         if actual.eq_ignore_ascii_case(sha256) {

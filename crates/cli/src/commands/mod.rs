@@ -27,10 +27,11 @@ pub(crate) fn load_pipeline(
     path: &Path,
     registry: &StageRegistry,
 ) -> Result<LoadedPipeline, CliError> {
+    let fetcher = crate::fetch::HttpsFetcher::new();
     let opts = LoadOptions {
         registry,
         env: &ProcessEnv,
-        fetch: None,
+        fetch: Some(&fetcher),
         check_files: true,
     };
     load(path, &opts).map_err(|e| {
