@@ -4,8 +4,8 @@
 No Docker: layers are written as deterministic tarballs (sorted entries, mtime 0,
 uid/gid 0) and gzip streams with a zero timestamp, so the same script always writes
 byte-identical blobs and the layout's digests never change. The image is small on
-purpose (a few KB): a Debian-like base layer with real package metadata, an
-application layer, and a layer that deletes a file through a whiteout.
+purpose (a few KB): a Debian-like base layer with real package metadata (the
+Dockerfile's `ADD rootfs.tar.gz /`) and an application layer (`COPY hello.sh`).
 
 Usage: python3 examples/build-example.py [OUT_DIR]   (default: examples/hello/image)
 """
@@ -127,11 +127,6 @@ def main():
         tar_layer([
             ("app", "dir", b"", 0o755),
             ("app/hello.sh", "file", hello, 0o755),
-            ("app/build-notes.txt", "file", b"built by examples/build-example.py\n", 0o644),
-        ]),
-        tar_layer([
-            ("app", "dir", b"", 0o755),
-            ("app/.wh.build-notes.txt", "file", b"", 0o644),
         ]),
     ]
     if os.path.exists(out):
@@ -158,10 +153,11 @@ def main():
         },
         "rootfs": {"type": "layers", "diff_ids": [sha256(layer) for layer in layers]},
         "history": [
-            {"created": "1970-01-01T00:00:00Z", "created_by": "debian:12-slim base (example)"},
+            {"created": "1970-01-01T00:00:00Z", "created_by": "ADD rootfs.tar.gz /"},
             {"created": "1970-01-01T00:00:00Z", "created_by": "COPY hello.sh /app/hello.sh"},
-            {"created": "1970-01-01T00:00:00Z", "created_by": "RUN rm /app/build-notes.txt"},
             {"created": "1970-01-01T00:00:00Z", "created_by": "USER 10001", "empty_layer": True},
+            {"created": "1970-01-01T00:00:00Z", "created_by": "WORKDIR /app", "empty_layer": True},
+            {"created": "1970-01-01T00:00:00Z", "created_by": "ENTRYPOINT [\"/app/hello.sh\"]", "empty_layer": True},
         ],
     }
     config_bytes = json.dumps(config, sort_keys=True, separators=(",", ":")).encode()

@@ -24,6 +24,87 @@ pub enum Command {
     Explain(PipelineArg),
     /// List the stage kinds this secchain knows.
     Stages,
+    /// Catalogue an image's packages and print its SBOM.
+    Sbom(SbomArgs),
+    /// Pin image references (Dockerfile FROM, Kubernetes, compose, workflows) to digests.
+    Pin(PinArgs),
+    /// Lint Dockerfiles (hadolint-compatible DL rules plus secchain's SEC rules).
+    Lint(LintArgs),
+}
+
+/// Arguments of `secchain lint`.
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Dockerfiles (default: ./Dockerfile).
+    pub files: Vec<PathBuf>,
+    /// Output format: human, json, sarif or gitlab.
+    #[arg(long, short = 'f', default_value = "human")]
+    pub format: String,
+    /// A configuration file (.hadolint.yaml and .secchain/lint.yaml are read anyway).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Fail on findings at or above this severity: error, warning, info, style or none.
+    #[arg(long, value_name = "LEVEL")]
+    pub fail_on: Option<String>,
+    /// Ignore a rule (repeatable).
+    #[arg(long, value_name = "RULE")]
+    pub ignore: Vec<String>,
+    /// A trusted registry for DL3026 (repeatable).
+    #[arg(long, value_name = "REGISTRY")]
+    pub trusted_registry: Vec<String>,
+    /// List every rule and exit.
+    #[arg(long)]
+    pub list_rules: bool,
+}
+
+/// Arguments of `secchain pin`.
+#[derive(Debug, Args)]
+pub struct PinArgs {
+    /// Files to pin (default: ./Dockerfile). Dockerfiles by name; anything else is read as YAML.
+    pub files: Vec<PathBuf>,
+    /// Change nothing; fail when a reference is unpinned or a pinned tag has moved.
+    #[arg(long)]
+    pub check: bool,
+    /// Also refresh existing pins to their tag's current digest.
+    #[arg(long)]
+    pub update: bool,
+    /// Print the unified diff instead of writing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// A build argument for ARGs used in FROM (KEY=VALUE, repeatable).
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub build_arg: Vec<String>,
+    /// Where the pins report goes.
+    #[arg(long, default_value = "secchain-out", value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+/// Arguments of `secchain sbom`.
+#[derive(Debug, Args)]
+pub struct SbomArgs {
+    /// The image: a registry reference, oci:DIR[:TAG] or docker-archive:FILE.
+    pub image: String,
+    /// Output format.
+    #[arg(long, short = 'o', value_enum, default_value_t = SbomFormatArg::CyclonedxJson)]
+    pub format: SbomFormatArg,
+    /// Write the SBOM to FILE (atomically) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Keep the stage's outputs and report in DIR.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Platform to select from a multi-platform image, e.g. linux/arm64.
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<String>,
+}
+
+/// SBOM formats of `secchain sbom`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SbomFormatArg {
+    /// CycloneDX 1.6 JSON.
+    CyclonedxJson,
+    /// SPDX 2.3 JSON.
+    SpdxJson,
 }
 
 /// The pipeline file argument shared by several commands.

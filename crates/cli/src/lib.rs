@@ -13,6 +13,7 @@ pub mod cli;
 pub mod commands;
 pub mod fetch;
 pub mod progress;
+pub mod publish;
 pub mod stages;
 
 use clap::Parser;

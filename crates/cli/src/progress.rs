@@ -197,6 +197,7 @@ pub fn summary_table(report: &RunReport, out: &Path) -> String {
     let verdict = match report.result {
         secchain_pipeline::RunResult::Passed => "every gate passed",
         secchain_pipeline::RunResult::GateFailed => "a gate failed",
+        secchain_pipeline::RunResult::ConfigError => "a stage found the configuration wrong",
         secchain_pipeline::RunResult::Error => "a stage could not run",
         secchain_pipeline::RunResult::Cancelled => "interrupted",
     };

@@ -14,10 +14,10 @@ use secchain_pipeline::{
 /// Every stage kind, in the order the docs list them.
 pub fn registry() -> StageRegistry {
     StageRegistry::new(vec![
-        pending("lint", 4, "lints the Dockerfile (hadolint-compatible rule ids) (not implemented yet: issue #4)"),
-        pending("pin", 14, "pins base images to registry digests and detects drift (not implemented yet: issue #14)"),
+        Arc::new(secchain_lint::LintStage),
+        Arc::new(secchain_pin::PinStage),
         pending("scan", 13, "matches the image's packages against vulnerability advisories (not implemented yet: issue #13)"),
-        pending("sbom", 12, "writes CycloneDX and SPDX SBOMs of the image (not implemented yet: issue #12)"),
+        Arc::new(secchain_image::SbomStage),
         pending("sign", 15, "signs the image and attaches attestations (cosign-compatible) (not implemented yet: issue #15)"),
         pending("policy", 11, "writes Kubernetes admission policies for this image (not implemented yet: issue #11)"),
         pending("runtime-rules", 6, "writes Falco rules fitted to the image (not implemented yet: issue #6)"),

@@ -3,7 +3,10 @@
 
 mod util;
 
+mod ci_files;
 mod example;
 mod extends;
+mod pin;
 mod run;
+mod sbom;
 mod validate;

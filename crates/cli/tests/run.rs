@@ -274,3 +274,45 @@ fn an_interrupted_run_says_so_and_leaves_no_complete_looking_report() {
     assert_eq!(stage(&report, "slow")["outcome"], "cancelled");
     assert_eq!(stage(&report, "later")["outcome"], "skipped");
 }
+
+#[test]
+fn junit_and_github_actions_outputs_are_written() {
+    let p = Project::new();
+    p.write(
+        "p.yaml",
+        "version: 1\nstages:\n  - {kind: exec, name: ok, needs: [], with: {run: \"true\"}}\n  - {kind: exec, name: bad, needs: [], with: {run: \"exit 2\"}}\n",
+    );
+    let summary = p.path("summary.md");
+    let outputs = p.path("outputs.txt");
+    let out = p
+        .cmd(&["run", "-f", "p.yaml"])
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env("GITHUB_OUTPUT", &outputs)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let junit = std::fs::read_to_string(p.path("secchain-out/junit.xml")).unwrap();
+    assert!(
+        junit.contains(
+            "<testsuites name=\"secchain\" tests=\"2\" failures=\"1\" errors=\"0\" skipped=\"0\""
+        ),
+        "{junit}"
+    );
+    assert!(
+        junit.contains("<testcase name=\"bad gate\" classname=\"secchain.exec\""),
+        "{junit}"
+    );
+    assert!(junit.contains("exec:exit-status [error]"), "{junit}");
+    let md = std::fs::read_to_string(summary).unwrap();
+    assert!(
+        md.contains("## secchain: ❌ a gate failed")
+            && md.contains("| bad | exec | ❌ gate failed |"),
+        "{md}"
+    );
+    let outs = std::fs::read_to_string(outputs).unwrap();
+    assert!(
+        outs.contains("result=gate_failed\n") && outs.contains("exit-code=1\n"),
+        "{outs}"
+    );
+}

@@ -94,7 +94,11 @@ pub async fn execute(
         platform: opts.platform.clone().or_else(|| pipeline.platform.clone()),
         base_dir: loaded.base_dir.clone(),
         out_root: opts.out_dir.clone(),
+        pipeline_path: loaded.path.display().to_string(),
         pipeline_digest: loaded.digest.clone(),
+        extends: loaded.extends.clone(),
+        started_at: started_at.clone(),
+        version: opts.version.clone(),
         effective_pipeline: loaded.tree.to_json(),
         dry_run: opts.dry_run,
         subject_digest: Default::default(),
@@ -244,9 +248,11 @@ pub async fn execute(
         RunResult::Cancelled
     } else if stages
         .iter()
-        .any(|s| s.outcome == Outcome::Error && !s.tolerated)
+        .any(|s| s.outcome == Outcome::Error && s.error_kind != Some("config"))
     {
         RunResult::Error
+    } else if stages.iter().any(|s| s.outcome == Outcome::Error) {
+        RunResult::ConfigError
     } else if stages
         .iter()
         .any(|s| s.outcome == Outcome::GateFailed && !s.tolerated)
@@ -309,6 +315,7 @@ fn blank_record(
         outcome,
         tolerated: false,
         reason: Some(reason.to_string()),
+        error_kind: None,
         summary: reason.to_string(),
         started_at: None,
         duration_ms: 0,
@@ -373,6 +380,7 @@ fn record_from_result(
                 outcome,
                 tolerated: false,
                 reason: report.skipped.clone(),
+                error_kind: None,
                 summary: redactor.redact(&report.summary),
                 started_at: None,
                 duration_ms,
@@ -392,6 +400,12 @@ fn record_from_result(
             };
             let message = redactor.redact(&err.to_string());
             let mut r = blank_record(spec, deps, pipeline, outcome, &message);
+            r.error_kind = match err {
+                StageError::Config(_) => Some("config"),
+                StageError::NotImplemented { .. } => Some("not_implemented"),
+                StageError::Runtime(_) => Some("runtime"),
+                StageError::Cancelled => None,
+            };
             r.duration_ms = duration_ms;
             r
         }

@@ -44,7 +44,7 @@ pub use events::{Event, EventSink, LogLevel, TimedEvent};
 pub use executor::{execute, RunOptions};
 pub use facts::SharedFacts;
 pub use interpolate::{Env, ProcessEnv};
-pub use load::{load, Fetch, LoadOptions, LoadedPipeline};
+pub use load::{load, load_text, Fetch, LoadOptions, LoadedPipeline};
 pub use model::{Pipeline, StageSpec};
 pub use output::{sha256_digest, write_atomic, OutputRecord};
 pub use redact::Redactor;

@@ -62,6 +62,31 @@ pub struct LoadedPipeline {
 
 /// Loads, merges and validates the pipeline at `path`.
 pub fn load(path: &Path, opts: &LoadOptions<'_>) -> Result<LoadedPipeline, ConfigError> {
+    load_origin(path, Origin::Path(path.to_path_buf()), opts)
+}
+
+/// Loads a pipeline given as text (for commands that run one stage on its own); `path`
+/// names it in messages and its directory resolves relative paths.
+pub fn load_text(
+    path: &Path,
+    text: &str,
+    opts: &LoadOptions<'_>,
+) -> Result<LoadedPipeline, ConfigError> {
+    load_origin(
+        path,
+        Origin::Inline {
+            name: path.to_path_buf(),
+            text: text.to_string(),
+        },
+        opts,
+    )
+}
+
+fn load_origin(
+    path: &Path,
+    origin: Origin,
+    opts: &LoadOptions<'_>,
+) -> Result<LoadedPipeline, ConfigError> {
     let mut loader = Loader {
         opts,
         sources: SourceMap::default(),
@@ -70,7 +95,7 @@ pub fn load(path: &Path, opts: &LoadOptions<'_>) -> Result<LoadedPipeline, Confi
         redactor: Redactor::default(),
         stack: Vec::new(),
     };
-    let tree = loader.load_file(&Origin::Path(path.to_path_buf()), None);
+    let tree = loader.load_file(&origin, None);
     let Loader {
         sources,
         mut diags,
@@ -113,13 +138,14 @@ pub fn load(path: &Path, opts: &LoadOptions<'_>) -> Result<LoadedPipeline, Confi
 
 enum Origin {
     Path(PathBuf),
+    Inline { name: PathBuf, text: String },
     Url { url: String, sha256: String },
 }
 
 impl Origin {
     fn display(&self) -> String {
         match self {
-            Origin::Path(p) => p.display().to_string(),
+            Origin::Path(p) | Origin::Inline { name: p, .. } => p.display().to_string(),
             Origin::Url { url, .. } => url.clone(),
         }
     }
@@ -230,6 +256,7 @@ impl Loader<'_> {
 
     fn read(&mut self, origin: &Origin, referenced_at: Option<Pos>) -> Option<Vec<u8>> {
         match origin {
+            Origin::Inline { text, .. } => Some(text.clone().into_bytes()),
             Origin::Path(path) => match std::fs::read(path) {
                 Ok(b) => Some(b),
                 Err(e) => {
@@ -297,7 +324,9 @@ impl Loader<'_> {
             }
         };
         let dir = match origin {
-            Origin::Path(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
+            Origin::Path(p) | Origin::Inline { name: p, .. } => {
+                p.parent().map(Path::to_path_buf).unwrap_or_default()
+            }
             Origin::Url { .. } => PathBuf::new(),
         };
         let mut out = Vec::new();

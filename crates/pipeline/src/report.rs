@@ -57,6 +57,9 @@ pub struct StageRecord {
     /// Error message, or the reason it was skipped.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// For an error: `config` (fix the pipeline or the arguments), `runtime`, or `not_implemented`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_kind: Option<&'static str>,
     /// One line for humans.
     pub summary: String,
     /// Start time (RFC 3339), absent when it never started.
@@ -87,6 +90,8 @@ pub enum RunResult {
     Passed,
     /// A gate failed.
     GateFailed,
+    /// A stage found the configuration or arguments wrong (only visible at run time).
+    ConfigError,
     /// A stage could not run.
     Error,
     /// The run was interrupted.
@@ -94,11 +99,13 @@ pub enum RunResult {
 }
 
 impl RunResult {
-    /// The documented process exit code: 0 pass, 1 gate failed, 3 runtime error, 130 interrupted.
+    /// The documented process exit code: 0 pass, 1 gate failed, 2 configuration error,
+    /// 3 runtime error, 130 interrupted.
     pub fn exit_code(self) -> i32 {
         match self {
             RunResult::Passed => 0,
             RunResult::GateFailed => 1,
+            RunResult::ConfigError => 2,
             RunResult::Error => 3,
             RunResult::Cancelled => 130,
         }

@@ -223,8 +223,16 @@ pub struct RunInfo {
     pub base_dir: PathBuf,
     /// The root output directory (`--out`).
     pub out_root: PathBuf,
+    /// The pipeline file as given.
+    pub pipeline_path: String,
     /// `sha256:…` of the effective pipeline.
     pub pipeline_digest: String,
+    /// The base pipelines it extends, with the digests of their text.
+    pub extends: Vec<crate::report::SourceRef>,
+    /// When the run started (RFC 3339).
+    pub started_at: String,
+    /// secchain's version.
+    pub version: String,
     /// The effective pipeline after `extends:`, as JSON.
     pub effective_pipeline: serde_json::Value,
     /// Nothing outside `--out` may change.

@@ -1,7 +1,11 @@
 //! One module per subcommand; [`dispatch`] picks one.
 
 mod explain;
+mod lint;
+mod pin;
 mod run;
+mod sbom;
+mod single;
 mod stages;
 mod validate;
 
@@ -19,6 +23,9 @@ pub fn dispatch(cli: Cli) -> Result<i32, CliError> {
         Command::Validate(args) => validate::validate(&args.file),
         Command::Explain(args) => explain::explain(&args.file),
         Command::Stages => stages::list(),
+        Command::Sbom(args) => sbom::sbom(&args),
+        Command::Pin(args) => pin::pin(&args),
+        Command::Lint(args) => lint::lint(&args),
     }
 }
 

@@ -1,9 +1,13 @@
 //! `secchain run`: validate, run the stages, write the report, print the summary.
 
-use anyhow::Context as _;
-use secchain_pipeline::{execute, CancellationToken, EventSink, RunOptions};
+use std::path::Path;
 
-use crate::cli::RunArgs;
+use anyhow::Context as _;
+use secchain_pipeline::{
+    execute, CancellationToken, EventSink, LoadedPipeline, RunOptions, RunReport, StageRegistry,
+};
+
+use crate::cli::{LogFormat, RunArgs};
 use crate::progress::{self, Renderer};
 use crate::{stages, CliError};
 
@@ -11,6 +15,35 @@ use crate::{stages, CliError};
 pub fn run(args: &RunArgs) -> Result<i32, CliError> {
     let registry = stages::registry();
     let loaded = super::load_pipeline(&args.pipeline.file, &registry)?;
+    let report = execute_loaded(
+        &loaded,
+        &registry,
+        &args.out,
+        args.dry_run,
+        args.quiet,
+        args.log_format,
+        args.image.clone(),
+        args.platform.clone(),
+    )?;
+    crate::publish::publish(&report, &args.out);
+    if !args.quiet {
+        progress::print_summary(Renderer::choose(false, args.log_format), &report, &args.out);
+    }
+    Ok(report.exit_code)
+}
+
+/// Runs a loaded pipeline with progress display; shared by `run` and the standalone stage commands.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn execute_loaded(
+    loaded: &LoadedPipeline,
+    registry: &StageRegistry,
+    out: &Path,
+    dry_run: bool,
+    quiet: bool,
+    log_format: LogFormat,
+    image: Option<String>,
+    platform: Option<String>,
+) -> Result<RunReport, CliError> {
     // Secrets reach secchain only through the environment: mask every secret-looking one.
     let vars: Vec<(String, String)> = std::env::vars().collect();
     loaded
@@ -20,10 +53,12 @@ pub fn run(args: &RunArgs) -> Result<i32, CliError> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    runtime.block_on(async {
+    let report = runtime.block_on(async {
         let (sink, events) = EventSink::channel(loaded.redactor.clone());
-        let renderer = Renderer::choose(args.quiet, args.log_format);
-        let display = tokio::spawn(progress::render(renderer, events));
+        let display = tokio::spawn(progress::render(
+            Renderer::choose(quiet, log_format),
+            events,
+        ));
         let cancel = CancellationToken::new();
         let on_interrupt = cancel.clone();
         tokio::spawn(async move {
@@ -32,17 +67,17 @@ pub fn run(args: &RunArgs) -> Result<i32, CliError> {
             }
         });
         let opts = RunOptions {
-            out_dir: args.out.clone(),
-            dry_run: args.dry_run,
-            platform: args.platform.clone(),
-            image: args.image.clone(),
+            out_dir: out.to_path_buf(),
+            dry_run,
+            platform,
+            image,
             version: env!("CARGO_PKG_VERSION").to_string(),
         };
-        let report = execute(&loaded, &registry, &opts, sink, cancel)
+        let report = execute(loaded, registry, &opts, sink, cancel)
             .await
-            .with_context(|| format!("writing the run's outputs to {}", args.out.display()))?;
+            .with_context(|| format!("writing the run's outputs to {}", out.display()))?;
         let _ = display.await;
-        progress::print_summary(renderer, &report, &args.out);
-        Ok(report.exit_code)
-    })
+        Ok::<_, anyhow::Error>(report)
+    })?;
+    Ok(report)
 }

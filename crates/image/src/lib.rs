@@ -1,0 +1,24 @@
+//! The pipeline's subject image, shared by every stage that reads it.
+//!
+//! Stages never open the image themselves. They ask this crate, which opens it once
+//! per run through [`secchain_pipeline::SharedFacts`] and hands every stage the same
+//! [`Subject`] (the verified manifest and config plus the merged filesystem view) and
+//! the same package [`Inventory`](secchain_sbom::Inventory):
+//!
+//! - [`subject`] opens `image:` (a registry reference, `oci:DIR[:TAG]` or
+//!   `docker-archive:FILE`, relative paths resolved against the pipeline file) for the
+//!   requested platform, records its digest as the run's subject digest, and builds the
+//!   merged view in one streaming pass over the layers;
+//! - [`inventory`] catalogues the packages in it ([`ImageTree`] adapts the image to the
+//!   catalogue's [`FileTree`](secchain_sbom::FileTree));
+//! - [`SbomStage`] is the `sbom` stage.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod sbom_stage;
+mod subject;
+mod tree;
+
+pub use sbom_stage::{SbomOptions, SbomStage};
+pub use subject::{inventory, open_options, resolve_source, subject, Subject, SubjectInventory};
+pub use tree::ImageTree;

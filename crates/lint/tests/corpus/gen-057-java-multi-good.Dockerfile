@@ -1,0 +1,13 @@
+# syntax=docker/dockerfile:1
+FROM eclipse-temurin:21-jdk AS build
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates=20230311 gcc=4:12.2.0-3 \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY . .
+RUN ./gradlew build --no-daemon
+
+FROM gcr.io/distroless/static-debian12
+COPY --from=build /out/app /app
+USER 65532:65532
+ENTRYPOINT ["/app"]

@@ -1,0 +1,3 @@
+FROM nginx:1.27
+EXPOSE 8080:80
+USER nginx

@@ -1,0 +1,5 @@
+ARG APP_UID=10001
+FROM alpine:3.20
+USER ${APP_UID}
+USER app:app
+USER $APP_UID:0
