@@ -19,8 +19,8 @@ pub fn registry() -> StageRegistry {
         pending("scan", 13, "matches the image's packages against vulnerability advisories (not implemented yet: issue #13)"),
         Arc::new(secchain_image::SbomStage),
         pending("sign", 15, "signs the image and attaches attestations (cosign-compatible) (not implemented yet: issue #15)"),
-        pending("policy", 11, "writes Kubernetes admission policies for this image (not implemented yet: issue #11)"),
-        pending("runtime-rules", 6, "writes Falco rules fitted to the image (not implemented yet: issue #6)"),
+        Arc::new(secchain_policy::PolicyStage),
+        Arc::new(secchain_runtime_rules::RuntimeRulesStage),
         pending("provenance", 7, "writes one signed SLSA provenance linking every stage (not implemented yet: issue #7)"),
         Arc::new(secchain_exec::ExecStage),
     ])

@@ -8,5 +8,6 @@ mod example;
 mod extends;
 mod pin;
 mod run;
+mod runtime_rules;
 mod sbom;
 mod validate;

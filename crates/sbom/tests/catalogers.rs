@@ -390,7 +390,7 @@ fn elf_with_section(name: &str, payload: &[u8]) -> Vec<u8> {
     d.extend_from_slice(payload);
     let str_off = d.len() as u64;
     d.extend_from_slice(&shstr);
-    while d.len() % 8 != 0 {
+    while !d.len().is_multiple_of(8) {
         d.push(0);
     }
     let shoff = d.len() as u64;
