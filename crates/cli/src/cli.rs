@@ -30,6 +30,88 @@ pub enum Command {
     Pin(PinArgs),
     /// Lint Dockerfiles (hadolint-compatible DL rules plus secchain's SEC rules).
     Lint(LintArgs),
+    /// Scan an image (or an SBOM) for known vulnerabilities.
+    Scan(ScanArgs),
+    /// Manage the vulnerability database.
+    Db(DbArgs),
+}
+
+/// Arguments of `secchain scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// The image: a registry reference, oci:DIR[:TAG] or docker-archive:FILE.
+    pub image: Option<String>,
+    /// Scan this CycloneDX SBOM instead of an image.
+    #[arg(long, value_name = "FILE")]
+    pub sbom: Option<PathBuf>,
+    /// Severities that fail (comma-separated), e.g. CRITICAL,HIGH (default).
+    #[arg(long)]
+    pub severity: Option<String>,
+    /// Report findings without a fixed version, but never fail on them.
+    #[arg(long)]
+    pub ignore_unfixed: bool,
+    /// Exit code when the gate fails.
+    #[arg(long, default_value_t = 1)]
+    pub exit_code: i32,
+    /// .trivyignore or .trivyignore.yaml file (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub ignorefile: Vec<PathBuf>,
+    /// OpenVEX document (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub vex: Vec<PathBuf>,
+    /// Output format: table, json, sarif, cyclonedx-vex, gitlab or html.
+    #[arg(long, short = 'f', default_value = "table")]
+    pub format: String,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The vulnerability database (default: ~/.cache/secchain/vuln.db or $SECCHAIN_DB).
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+    /// Keep the stage's outputs and report in DIR.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Platform to select from a multi-platform image.
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<String>,
+}
+
+/// Arguments of `secchain db`.
+#[derive(Debug, Args)]
+pub struct DbArgs {
+    /// The database file (default: ~/.cache/secchain/vuln.db or $SECCHAIN_DB).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: DbCommand,
+}
+
+/// `secchain db` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Download OSV exports (and KEV, EPSS) and swap in a new database atomically.
+    Update {
+        /// OSV ecosystem to download (repeatable): Debian, Ubuntu, Alpine, PyPI, npm, Go, crates.io, Maven, …
+        #[arg(long, value_name = "NAME")]
+        ecosystem: Vec<String>,
+        /// Base URL of the OSV exports (a mirror).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Skip CISA's Known Exploited Vulnerabilities catalogue.
+        #[arg(long)]
+        no_kev: bool,
+        /// Skip FIRST EPSS scores.
+        #[arg(long)]
+        no_epss: bool,
+    },
+    /// Import OSV JSON, KEV JSON and EPSS CSV from a directory or zip (air-gapped sites).
+    Import {
+        /// Directory, zip or file.
+        path: PathBuf,
+    },
+    /// Sources, record counts and age.
+    Status,
 }
 
 /// Arguments of `secchain lint`.

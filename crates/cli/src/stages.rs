@@ -16,7 +16,7 @@ pub fn registry() -> StageRegistry {
     StageRegistry::new(vec![
         Arc::new(secchain_lint::LintStage),
         Arc::new(secchain_pin::PinStage),
-        pending("scan", 13, "matches the image's packages against vulnerability advisories (not implemented yet: issue #13)"),
+        Arc::new(secchain_scan::ScanStage::default()),
         Arc::new(secchain_image::SbomStage),
         pending("sign", 15, "signs the image and attaches attestations (cosign-compatible) (not implemented yet: issue #15)"),
         Arc::new(secchain_policy::PolicyStage),

@@ -10,4 +10,5 @@ mod pin;
 mod run;
 mod runtime_rules;
 mod sbom;
+mod scan;
 mod validate;

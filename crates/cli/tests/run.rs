@@ -97,7 +97,11 @@ fn exit_codes_follow_the_worst_outcome() {
         "runtime.yaml",
         "version: 1\nstages:\n  - {kind: exec, with: {run: \"true\", outputs: [missing.json]}}\n",
     );
-    p.write("pending.yaml", "version: 1\nstages:\n  - {kind: policy}\n");
+    // A configuration problem only a stage can see at run time: exit 2.
+    p.write(
+        "config.yaml",
+        "version: 1\nimage: \"oci:not-a-layout\"\nstages:\n  - {kind: sbom}\n",
+    );
     p.run(&["run", "-f", "pass.yaml"]).expect(0);
     p.run(&["run", "-f", "gate.yaml"]).expect(1);
     p.run(&["run", "-f", "allowed.yaml"]).expect(0);
@@ -108,12 +112,10 @@ fn exit_codes_follow_the_worst_outcome() {
         "{}",
         err.stdout()
     );
-    let out = p.run(&["run", "-f", "pending.yaml"]).expect(3).stdout();
-    assert!(out.contains("not implemented yet"), "{out}");
-    assert_eq!(
-        stage(&p.report("secchain-out"), "policy")["outcome"],
-        "error"
-    );
+    p.run(&["run", "-f", "config.yaml"]).expect(2);
+    let report = p.report("secchain-out");
+    assert_eq!(stage(&report, "sbom")["outcome"], "error");
+    assert_eq!(stage(&report, "sbom")["error_kind"], "config");
 }
 
 #[test]

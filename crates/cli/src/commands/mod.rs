@@ -1,10 +1,12 @@
 //! One module per subcommand; [`dispatch`] picks one.
 
+mod db;
 mod explain;
 mod lint;
 mod pin;
 mod run;
 mod sbom;
+mod scan;
 mod single;
 mod stages;
 mod validate;
@@ -26,6 +28,8 @@ pub fn dispatch(cli: Cli) -> Result<i32, CliError> {
         Command::Sbom(args) => sbom::sbom(&args),
         Command::Pin(args) => pin::pin(&args),
         Command::Lint(args) => lint::lint(&args),
+        Command::Scan(args) => scan::scan(&args),
+        Command::Db(args) => db::db(&args),
     }
 }
 

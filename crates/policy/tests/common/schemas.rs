@@ -15,10 +15,16 @@ use std::path::PathBuf;
 
 use serde_json::{json, Map, Value};
 
-/// `../shared/schemas` relative to the repository root, when present.
+/// `../shared/schemas` relative to the repository root. Its absence fails the test:
+/// a schema check that silently checks nothing would be a false pass.
 pub fn dir() -> Option<PathBuf> {
     let d = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/schemas");
-    d.is_dir().then_some(d)
+    assert!(
+        d.is_dir(),
+        "{} is missing: the policy tests validate against the upstream schemas in ../shared/schemas next to the repository",
+        d.display()
+    );
+    Some(d)
 }
 
 fn read(file: &str) -> Option<String> {
