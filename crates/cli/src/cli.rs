@@ -34,6 +34,99 @@ pub enum Command {
     Scan(ScanArgs),
     /// Manage the vulnerability database.
     Db(DbArgs),
+    /// Sign an image by digest (cosign-compatible). The key password comes from
+    /// COSIGN_PASSWORD or SECCHAIN_KEY_PASSWORD, or a prompt on a terminal.
+    Sign(SignArgs),
+    /// Attest an image: a signed in-toto statement about its digest (DSSE).
+    Attest(AttestArgs),
+    /// Verify an image's signatures or attestations with a public key (exit 1 on failure).
+    Verify(VerifyArgs),
+    /// Manage signing keys.
+    Key {
+        /// What to do.
+        #[command(subcommand)]
+        command: KeyCommand,
+    },
+}
+
+/// Arguments of `secchain sign`.
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// The image; a tag is resolved and the digest is signed.
+    pub image: String,
+    /// Signing key: a file (cosign.key) or env://VAR.
+    #[arg(long)]
+    pub key: Option<String>,
+    /// Annotation signed into the payload (KEY=VALUE, repeatable).
+    #[arg(short = 'a', long = "annotations", value_name = "KEY=VALUE")]
+    pub annotations: Vec<String>,
+    /// legacy (cosign .sig tag, default) or bundle (Sigstore bundle referrer).
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Sign with an ephemeral key and push nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Arguments of `secchain attest`.
+#[derive(Debug, Args)]
+pub struct AttestArgs {
+    /// The image.
+    pub image: String,
+    /// Signing key: a file or env://VAR.
+    #[arg(long)]
+    pub key: Option<String>,
+    /// slsaprovenance1, cyclonedx, spdxjson, vuln, openvex, custom or a predicate type URI.
+    #[arg(long = "type", default_value = "custom")]
+    pub predicate_type: String,
+    /// The predicate (JSON); `-` reads stdin.
+    #[arg(long)]
+    pub predicate: PathBuf,
+    /// legacy (default) or bundle.
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Sign with an ephemeral key and push nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Arguments of `secchain verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The image.
+    pub image: String,
+    /// Public key: cosign.pub or env://VAR.
+    #[arg(long)]
+    pub key: String,
+    /// Verify attestations of this predicate type instead of signatures.
+    #[arg(long)]
+    pub attestation: Option<String>,
+    /// Required annotation (KEY=VALUE, repeatable).
+    #[arg(short = 'a', long = "annotations", value_name = "KEY=VALUE")]
+    pub annotations: Vec<String>,
+    /// Only this format: legacy or bundle (default: both).
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Print the verification report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `secchain key` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Write an encrypted key pair in cosign's format (cosign.key 0600, cosign.pub).
+    Generate {
+        /// Directory to write into.
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+        /// File name prefix.
+        #[arg(long = "output-key-prefix", default_value = "cosign")]
+        prefix: String,
+        /// Replace existing files.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// Arguments of `secchain scan`.

@@ -18,10 +18,14 @@ pub fn registry() -> StageRegistry {
         Arc::new(secchain_pin::PinStage),
         Arc::new(secchain_scan::ScanStage::default()),
         Arc::new(secchain_image::SbomStage),
-        pending("sign", 15, "signs the image and attaches attestations (cosign-compatible) (not implemented yet: issue #15)"),
+        Arc::new(secchain_sign::SignStage),
         Arc::new(secchain_policy::PolicyStage),
         Arc::new(secchain_runtime_rules::RuntimeRulesStage),
-        pending("provenance", 7, "writes one signed SLSA provenance linking every stage (not implemented yet: issue #7)"),
+        pending(
+            "provenance",
+            7,
+            "writes one signed SLSA provenance linking every stage (not implemented yet: issue #7)",
+        ),
         Arc::new(secchain_exec::ExecStage),
     ])
 }

@@ -11,4 +11,5 @@ mod run;
 mod runtime_rules;
 mod sbom;
 mod scan;
+mod sign;
 mod validate;

@@ -229,7 +229,9 @@ fn build_input(
         .builder_id
         .clone()
         .or_else(|| facts.builder_id.clone())
-        .or_else(|| provenance_builder(&ctx.finished));
+        .or_else(|| provenance_builder(&ctx.finished))
+        // The same CI-derived builder id the provenance stage records.
+        .or_else(|| Some(secchain_provenance::ci::builder_id().builder_id));
     let facts_config = ctx.facts.get::<ImageConfigFacts>();
     let base = facts_config.as_deref().cloned().unwrap_or_default();
     let ic = with.image_config.clone().unwrap_or_default();

@@ -231,11 +231,15 @@ async fn the_gate_blocks_forbidden_risks() {
 }
 
 #[tokio::test]
-async fn without_an_image_profile_it_is_a_runtime_error() {
+async fn without_an_image_profile_it_reads_the_image_and_reports_why_it_cannot() {
     let dir = tempfile::tempdir().unwrap();
     let ctx = context(dir.path(), json!(null), json!(null), SharedFacts::default());
     match RuntimeRulesStage.run(ctx).await {
-        Err(StageError::Runtime(m)) => assert!(m.starts_with("no image profile available"), "{m}"),
+        // No profile in the facts: the stage opens the pipeline's image, which does not exist.
+        Err(e @ StageError::Runtime(_)) => assert!(
+            e.to_string().contains("registry.example.com/team/web"),
+            "{e}"
+        ),
         other => panic!("{other:?}"),
     }
 }

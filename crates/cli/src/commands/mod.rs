@@ -7,6 +7,7 @@ mod pin;
 mod run;
 mod sbom;
 mod scan;
+mod sign;
 mod single;
 mod stages;
 mod validate;
@@ -30,6 +31,10 @@ pub fn dispatch(cli: Cli) -> Result<i32, CliError> {
         Command::Lint(args) => lint::lint(&args),
         Command::Scan(args) => scan::scan(&args),
         Command::Db(args) => db::db(&args),
+        Command::Sign(args) => sign::sign(&args),
+        Command::Attest(args) => sign::attest(&args),
+        Command::Verify(args) => sign::verify(&args),
+        Command::Key { command } => sign::key(&command),
     }
 }
 
