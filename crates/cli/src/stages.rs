@@ -26,6 +26,7 @@ pub fn registry() -> StageRegistry {
             7,
             "writes one signed SLSA provenance linking every stage (not implemented yet: issue #7)",
         ),
+        Arc::new(secchain_secrets::SecretsStage),
         Arc::new(secchain_exec::ExecStage),
     ])
 }

@@ -1,0 +1,217 @@
+//! Shared test support: images pushed to a real registry (layers with `crane append`,
+//! config edited with `crane edit config`), OCI layouts written directly, and running
+//! the stage through the `Stage` trait.
+#![allow(dead_code, missing_docs)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::{Arc, OnceLock};
+
+use secchain_pipeline::{
+    CancellationToken, EventSink, Redactor, RunInfo, SharedFacts, Stage, StageContext, StageReport,
+};
+use secchain_secrets::SecretsStage;
+use secchain_test::{LayerBuilder, Registry, TestContext};
+use serde_json::{json, Value};
+use sha2::{Digest as _, Sha256};
+
+/// Pushes `layers` as `REGISTRY/name:1` and rewrites its config with `edit`.
+pub fn push(
+    registry: &Registry,
+    ctx: &TestContext,
+    name: &str,
+    layers: &[LayerBuilder],
+    edit: impl FnOnce(&mut Value),
+) -> String {
+    let image = format!("{}/{name}:1", registry.addr());
+    let paths: Vec<PathBuf> = layers
+        .iter()
+        .enumerate()
+        .map(|(i, l)| ctx.write(format!("{name}-{i}.tar.gz"), l.tar_gz()))
+        .collect();
+    ctx.crane_append(&image, &paths);
+    let mut config: Value = serde_json::from_str(&ctx.crane(&["config", &image])).unwrap();
+    config["os"] = json!("linux");
+    config["architecture"] = json!("amd64");
+    edit(&mut config);
+    let mut child = ctx
+        .crane_command(&["edit", "config", &image])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(config.to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "crane edit config: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    image
+}
+
+/// One history entry per layer, with these `created_by` lines (plus empty-layer steps
+/// given as `(line, true)`).
+pub fn set_history(config: &mut Value, steps: &[(&str, bool)]) {
+    config["history"] = Value::Array(
+        steps
+            .iter()
+            .map(|(line, empty)| json!({"created_by": line, "empty_layer": empty}))
+            .collect(),
+    );
+}
+
+/// Writes an OCI image layout of `layers` with `config` (its `rootfs` filled in) to `dir`
+/// and returns `oci:DIR`.
+pub fn layout(dir: &Path, layers: &[LayerBuilder], mut config: Value) -> String {
+    let blobs = dir.join("blobs/sha256");
+    std::fs::create_dir_all(&blobs).unwrap();
+    let put = |bytes: &[u8]| -> (String, usize) {
+        let hex = hex::encode(Sha256::digest(bytes));
+        std::fs::write(blobs.join(&hex), bytes).unwrap();
+        (format!("sha256:{hex}"), bytes.len())
+    };
+    let mut descriptors = Vec::new();
+    let mut diff_ids = Vec::new();
+    for l in layers {
+        diff_ids.push(format!("sha256:{}", hex::encode(Sha256::digest(l.tar()))));
+        let (digest, size) = put(&l.tar_gz());
+        descriptors.push(json!({"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": digest, "size": size}));
+    }
+    config["architecture"] = json!("amd64");
+    config["os"] = json!("linux");
+    config["rootfs"] = json!({"type": "layers", "diff_ids": diff_ids});
+    let (config_digest, config_size) = put(config.to_string().as_bytes());
+    let manifest = json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": config_digest, "size": config_size},
+        "layers": descriptors,
+    });
+    let (manifest_digest, manifest_size) = put(manifest.to_string().as_bytes());
+    let index = json!({
+        "schemaVersion": 2,
+        "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": manifest_digest, "size": manifest_size,
+                       "platform": {"architecture": "amd64", "os": "linux"}}],
+    });
+    std::fs::write(dir.join("index.json"), index.to_string()).unwrap();
+    std::fs::write(dir.join("oci-layout"), r#"{"imageLayoutVersion":"1.0.0"}"#).unwrap();
+    format!("oci:{}", dir.display())
+}
+
+/// A stage context for `image` writing below `out`.
+pub fn context(
+    out: &Path,
+    image: &str,
+    dockerfile: Option<PathBuf>,
+    with: Value,
+    gate: Value,
+) -> StageContext {
+    StageContext {
+        name: "secrets".into(),
+        with,
+        gate,
+        run: Arc::new(RunInfo {
+            image: Some(image.to_string()),
+            dockerfile,
+            platform: Some("linux/amd64".into()),
+            base_dir: out.to_path_buf(),
+            out_root: out.to_path_buf(),
+            pipeline_path: "pipeline.yaml".into(),
+            pipeline_digest: "sha256:00".into(),
+            extends: Vec::new(),
+            started_at: "2025-01-01T00:00:00Z".into(),
+            version: "0.1.0".into(),
+            effective_pipeline: json!({}),
+            dry_run: false,
+            subject_digest: OnceLock::new(),
+        }),
+        out_dir: out.join("secrets"),
+        facts: SharedFacts::default(),
+        finished: Arc::new(Vec::new()),
+        events: EventSink::discard(),
+        cancel: CancellationToken::new(),
+        redactor: Redactor::default(),
+    }
+}
+
+/// A secret finding as `(rule, path, line, layer index, visible in the final image)`.
+pub type Row = (String, String, Option<u64>, Option<u64>, bool);
+
+/// What a run produced: the report, and every output file as text.
+pub struct Run {
+    pub report: StageReport,
+    pub secrets: Value,
+    pub hygiene: Option<Value>,
+    /// The report as JSON plus every file written, concatenated.
+    pub everything: String,
+}
+
+/// Runs the stage on `image`.
+pub fn run(image: &str, dockerfile: Option<PathBuf>, with: Value, gate: Value) -> Run {
+    let out = tempfile::tempdir().unwrap();
+    let ctx = context(out.path(), image, dockerfile, with, gate);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let report = rt.block_on(SecretsStage.run(ctx)).expect("the stage runs");
+    let read = |name: &str| std::fs::read_to_string(out.path().join("secrets").join(name)).ok();
+    let secrets: Value = serde_json::from_str(&read("secrets.json").unwrap()).unwrap();
+    let hygiene = read("hygiene.json").map(|t| serde_json::from_str(&t).unwrap());
+    let mut everything = serde_json::to_string(&report).unwrap();
+    for entry in std::fs::read_dir(out.path().join("secrets")).unwrap() {
+        everything.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
+    }
+    Run {
+        report,
+        secrets,
+        hygiene,
+        everything,
+    }
+}
+
+impl Run {
+    /// `(rule, path, line, layer index, visible)` of the active findings in `secrets.json`.
+    pub fn secrets(&self) -> Vec<Row> {
+        rows(&self.secrets["findings"])
+    }
+
+    /// The same for the suppressed ones.
+    pub fn suppressed(&self) -> Vec<Row> {
+        rows(&self.secrets["suppressed"])
+    }
+
+    /// The hygiene rule ids found.
+    pub fn hygiene_rules(&self) -> Vec<String> {
+        self.hygiene.as_ref().unwrap()["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    }
+}
+
+fn rows(v: &Value) -> Vec<Row> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64(),
+                f["layer"]["index"].as_u64(),
+                f["visible_in_final_image"].as_bool().unwrap(),
+            )
+        })
+        .collect()
+}
