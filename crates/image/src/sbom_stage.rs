@@ -20,11 +20,12 @@ use secchain_pipeline::{
     parse_section, ConfigProblem, OutputRecord, Stage, StageConfig, StageContext, StageError,
     StageReport,
 };
-use secchain_sbom::{CatalogOptions, Inventory, SubjectImage};
+use secchain_sbom::{Inventory, SubjectImage};
 use serde::Deserialize;
 
-use crate::subject::{inventory, open_options, resolve_source, stage_error, subject, Subject};
-use crate::tree::ImageTree;
+use crate::subject::{
+    catalog, inventory, open_options, resolve_source, stage_error, subject, Subject,
+};
 
 /// `with:` of the `sbom` stage.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
@@ -206,14 +207,12 @@ async fn catalog_platform(
         .filesystem()
         .await
         .map_err(|e| stage_error("reading layers", e))?;
-    let handle = tokio::runtime::Handle::current();
-    let (image, view) = (Arc::new(image), Arc::new(view));
-    tokio::task::spawn_blocking(move || {
-        let tree = ImageTree::new(&image, &view, handle);
-        secchain_sbom::catalog(&tree, &CatalogOptions::default())
-    })
+    catalog(Arc::new(Subject {
+        reference: format!("{} ({platform})", subject.reference),
+        image,
+        view,
+    }))
     .await
-    .map_err(|e| StageError::Runtime(format!("cataloguing {platform} failed: {e}")))
 }
 
 /// The SBOM's root component for the subject (or one platform of it).

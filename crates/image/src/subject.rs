@@ -121,13 +121,20 @@ pub async fn inventory(ctx: &StageContext) -> Result<Arc<SubjectInventory>, Stag
     ctx.facts
         .get_or_try_init(|| async move {
             ctx.events.info(&ctx.name, "cataloguing packages");
-            let handle = tokio::runtime::Handle::current();
-            tokio::task::spawn_blocking(move || {
-                let tree = ImageTree::new(&subject.image, &subject.view, handle);
-                SubjectInventory(secchain_sbom::catalog(&tree, &CatalogOptions::default()))
-            })
-            .await
-            .map_err(|e| StageError::Runtime(format!("cataloguing packages failed: {e}")))
+            catalog(subject).await.map(SubjectInventory)
         })
         .await
+}
+
+/// Catalogues the packages of an opened image on a blocking thread (the catalogue
+/// reads file contents through the async image reader).
+pub(crate) async fn catalog(subject: Arc<Subject>) -> Result<Inventory, StageError> {
+    let handle = tokio::runtime::Handle::current();
+    let what = subject.reference.clone();
+    tokio::task::spawn_blocking(move || {
+        let tree = ImageTree::new(&subject.image, &subject.view, handle);
+        secchain_sbom::catalog(&tree, &CatalogOptions::default())
+    })
+    .await
+    .map_err(|e| StageError::Runtime(format!("cataloguing the packages of {what} failed: {e}")))
 }
