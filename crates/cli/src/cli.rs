@@ -91,6 +91,12 @@ pub struct AttestArgs {
 }
 
 /// Arguments of `secchain verify`.
+///
+/// By default the whole chain is checked: the image signature, the provenance
+/// attestation's signature, that it is about this image, that every stage passed, the
+/// byproducts in `--artifacts` and the `--policy` rules. `--signature-only` checks only
+/// signatures (like `cosign verify`); `--attestation TYPE` only attestations of a type
+/// (like `cosign verify-attestation`).
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     /// The image.
@@ -98,18 +104,39 @@ pub struct VerifyArgs {
     /// Public key: cosign.pub or env://VAR.
     #[arg(long)]
     pub key: String,
-    /// Verify attestations of this predicate type instead of signatures.
+    /// The run's output directory: every byproduct found there must match its recorded digest.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["attestation", "signature_only"])]
+    pub artifacts: Option<std::path::PathBuf>,
+    /// Verification policy: required stages, maximum age, allowed builders and base images.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["attestation", "signature_only"])]
+    pub policy: Option<std::path::PathBuf>,
+    /// Verify only the image's signatures.
+    #[arg(long, conflicts_with = "attestation")]
+    pub signature_only: bool,
+    /// Verify only attestations of this predicate type.
     #[arg(long)]
     pub attestation: Option<String>,
-    /// Required annotation (KEY=VALUE, repeatable).
+    /// Required annotation on signatures (KEY=VALUE, repeatable; with --signature-only or --attestation).
     #[arg(short = 'a', long = "annotations", value_name = "KEY=VALUE")]
     pub annotations: Vec<String>,
-    /// Only this format: legacy or bundle (default: both).
-    #[arg(long)]
-    pub format: Option<String>,
-    /// Print the verification report as JSON.
+    /// Only this signature format: legacy or bundle (default: both).
+    #[arg(long = "signature-format", value_name = "FORMAT")]
+    pub signature_format: Option<String>,
+    /// Output: text or json.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    /// Same as --format json.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Text for people or JSON for machines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// One line per check and a verdict.
+    Text,
+    /// The verification report as JSON.
+    Json,
 }
 
 /// `secchain key` subcommands.

@@ -64,6 +64,7 @@ fn a_key_generated_and_a_signature_made_by_secchain_verify_with_cosign_and_back(
             &by_digest,
             "--key",
             "cosign.pub",
+            "--signature-only",
             "-a",
             "team=payments",
         ])
@@ -76,6 +77,7 @@ fn a_key_generated_and_a_signature_made_by_secchain_verify_with_cosign_and_back(
         &by_digest,
         "--key",
         "cosign.pub",
+        "--signature-only",
         "-a",
         "team=other",
     ])

@@ -47,20 +47,7 @@ pub(crate) fn stage_error(context: &str, err: secchain_oci::Error) -> StageError
 
 /// Resolves `oci:` and `docker-archive:` paths in `image` against `base_dir`.
 pub fn resolve_source(image: &str, base_dir: &Path) -> Result<ImageSource, secchain_oci::Error> {
-    let source = ImageSource::parse(image)?;
-    Ok(match source {
-        ImageSource::OciLayout { path, tag } if path.is_relative() => ImageSource::OciLayout {
-            path: base_dir.join(path),
-            tag,
-        },
-        ImageSource::DockerArchive { path, reference } if path.is_relative() => {
-            ImageSource::DockerArchive {
-                path: base_dir.join(path),
-                reference,
-            }
-        }
-        other => other,
-    })
+    Ok(ImageSource::parse(image)?.resolved_against(base_dir))
 }
 
 /// Image-access options for a run: the requested platform, default limits and cache.

@@ -60,6 +60,50 @@ pub fn dependencies(pipeline: &Pipeline) -> Vec<Vec<usize>> {
         .collect()
 }
 
+/// Makes every stage whose kind [`crate::Stage::runs_last`] also wait for every other
+/// stage, except those that (directly or not) wait for it.
+fn wait_for_all(
+    pipeline: &Pipeline,
+    registry: &StageRegistry,
+    mut deps: Vec<Vec<usize>>,
+) -> Vec<Vec<usize>> {
+    let runs_last = |i: usize| {
+        registry
+            .get(&pipeline.stages[i].kind)
+            .is_some_and(|s| s.runs_last())
+    };
+    for i in (0..deps.len()).filter(|&i| runs_last(i)) {
+        let waiting_for_i = dependants(&deps, i);
+        let mut all: Vec<usize> = (0..deps.len())
+            .filter(|&j| j != i && !waiting_for_i.contains(&j) && !runs_last(j))
+            .collect();
+        for &d in &deps[i] {
+            if !all.contains(&d) {
+                all.push(d);
+            }
+        }
+        deps[i] = all;
+    }
+    deps
+}
+
+/// The stages that need `target`, directly or through others.
+fn dependants(deps: &[Vec<usize>], target: usize) -> Vec<usize> {
+    let mut found = vec![target];
+    let mut grew = true;
+    while grew {
+        grew = false;
+        for (j, d) in deps.iter().enumerate() {
+            if !found.contains(&j) && d.iter().any(|x| found.contains(x)) {
+                found.push(j);
+                grew = true;
+            }
+        }
+    }
+    found.retain(|&j| j != target);
+    found
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum State {
     Pending,
@@ -103,7 +147,7 @@ pub async fn execute(
         dry_run: opts.dry_run,
         subject_digest: Default::default(),
     });
-    let deps = dependencies(pipeline);
+    let deps = wait_for_all(pipeline, registry, dependencies(pipeline));
     let facts = SharedFacts::default();
     let mut records: Vec<Option<StageRecord>> = vec![None; pipeline.stages.len()];
     let mut state = vec![State::Pending; pipeline.stages.len()];

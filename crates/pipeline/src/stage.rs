@@ -46,6 +46,12 @@ pub trait Stage: Send + Sync {
         (base != candidate).then(|| "a locked gate cannot be changed".to_string())
     }
 
+    /// Whether the stage records the whole run and so starts only after every other
+    /// stage has finished (provenance), whatever its `needs:` says.
+    fn runs_last(&self) -> bool {
+        false
+    }
+
     /// Runs the stage.
     async fn run(&self, ctx: StageContext) -> Result<StageReport, StageError>;
 }

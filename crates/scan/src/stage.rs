@@ -221,8 +221,16 @@ impl Stage for ScanStage {
             ),
         );
         let artifact = ctx.run.image.clone();
+        // What the provenance records as the database snapshot: the advisories given
+        // (reproducible), else the database file as scanned.
+        let snapshot = match &opts.advisories {
+            Some(dir) => Snapshot::Tree(resolve(&ctx.run.base_dir, dir)),
+            None => Snapshot::File(db_path.clone()),
+        };
         let report = tokio::task::spawn_blocking(move || {
-            scan(&db_path, &inventory, &rules, &gate, artifact)
+            let mut report = scan(&db_path, &inventory, &rules, &gate, artifact)?;
+            report.database.digest = Some(snapshot.digest()?);
+            Ok::<_, String>(report)
         })
         .await
         .map_err(|e| StageError::Runtime(format!("the scan task failed: {e}")))?
@@ -289,9 +297,74 @@ pub fn scan(
                 updated_at: status.updated_at,
                 age_seconds: status.age_seconds,
                 sources: status.sources.into_iter().map(|s| s.name).collect(),
+                digest: None,
             },
         },
     ))
+}
+
+/// The vulnerability data a scan used, to be named by digest.
+enum Snapshot {
+    /// A directory of advisories: digest of its sorted `path NUL sha256 LF` lines.
+    Tree(PathBuf),
+    /// A database file: digest of its bytes.
+    File(PathBuf),
+}
+
+impl Snapshot {
+    fn digest(&self) -> Result<String, String> {
+        use sha2::Digest as _;
+        let fail =
+            |p: &Path, e: std::io::Error| format!("reading {} to digest it: {e}", p.display());
+        match self {
+            Snapshot::File(path) | Snapshot::Tree(path) if path.is_file() => {
+                file_digest(path).map_err(|e| fail(path, e))
+            }
+            Snapshot::File(path) => file_digest(path).map_err(|e| fail(path, e)),
+            Snapshot::Tree(dir) => {
+                let mut files = Vec::new();
+                collect_files(dir, dir, &mut files).map_err(|e| fail(dir, e))?;
+                files.sort();
+                let mut hasher = sha2::Sha256::new();
+                for rel in files {
+                    let digest = file_digest(&dir.join(&rel)).map_err(|e| fail(dir, e))?;
+                    hasher.update(format!("{rel}\0{digest}\n"));
+                }
+                Ok(format!("sha256:{}", hex::encode(hasher.finalize())))
+            }
+        }
+    }
+}
+
+fn collect_files(root: &Path, dir: &Path, out: &mut Vec<String>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            collect_files(root, &path, out)?;
+        } else {
+            let rel = path.strip_prefix(root).unwrap_or(&path);
+            out.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    Ok(())
+}
+
+/// `sha256:…` of a file, read in chunks.
+fn file_digest(path: &Path) -> std::io::Result<String> {
+    use sha2::Digest as _;
+    use std::io::Read as _;
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = sha2::Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(format!("sha256:{}", hex::encode(hasher.finalize())))
 }
 
 /// The report's findings in the pipeline's terms, plus gate-relevant notices.

@@ -70,16 +70,19 @@
 //!
 //! ## `secchain verify`
 //! ```text
-//! Verify an image's signatures (or, with --attestation, its attestations) with a public key.
+//! Verify an image: by default the whole chain (its signature, its secchain provenance
+//! and a policy: see secchain-provenance); with --signature-only its signatures, with
+//! --attestation TYPE its attestations of that type.
 //!
 //! Usage: secchain verify [OPTIONS] --key <KEY> <IMAGE>
 //!
 //! Options:
-//!       --key <KEY>             Public key: cosign.pub, env://VAR
-//!       --attestation <TYPE>    Verify attestations of this predicate type instead of signatures
-//!   -a, --annotations <K=V>     Required annotation in the signed payload (repeatable)
-//!       --format <FORMAT>       Only this format: legacy | bundle [default: both]
-//!   -o, --output <FORMAT>       text | json
+//!       --key <KEY>                  Public key: cosign.pub, env://VAR
+//!       --signature-only             Verify signatures only (like cosign verify)
+//!       --attestation <TYPE>         Verify attestations of this predicate type
+//!   -a, --annotations <K=V>          Required annotation in the signed payload (repeatable)
+//!       --signature-format <FORMAT>  Only this format: legacy | bundle [default: both]
+//!       --format <FORMAT>            text | json
 //!
 //! Checks each signature: signature over the exact payload, payload names the image's
 //! digest, predicate type and annotations as required, all on the verified bytes.
@@ -130,10 +133,11 @@ pub use key::{
 pub use keyless::KeylessConfig;
 pub use payload::intoto::PredicateType;
 pub use sign::{
-    attest_image, parse_annotation, read_predicate, sign_image, AttestRequest, SignOutcome,
-    SignRequest, SignatureFormat, SignerSpec, SigningSession, Subject,
+    attest_image, attest_statement, parse_annotation, read_predicate, sign_image, AttestRequest,
+    SignOutcome, SignRequest, SignatureFormat, SignerSpec, SigningSession, StatementRequest,
+    Subject,
 };
 pub use signer::{Signer, TransparencyLog};
-pub use stage::{SignOptions, SignStage};
+pub use stage::{resolved_image, stage_error, stage_signer, SignOptions, SignStage};
 pub use store::{MemoryStore, RegistryStore, SignatureStore};
 pub use verify::{verify_image, Check, Policy, Verdict, VerificationReport, VerifyRequest};

@@ -219,6 +219,9 @@ pub struct SignOutcome {
     pub pushed: Vec<PushedObject>,
     /// Nothing was pushed.
     pub dry_run: bool,
+    /// The signed DSSE envelope (attestations and bundle signatures), as pushed.
+    #[serde(skip)]
+    pub envelope: Option<Envelope>,
 }
 
 impl SignOutcome {
@@ -280,6 +283,42 @@ pub async fn attest_image(request: &AttestRequest) -> Result<SignOutcome> {
     .await
 }
 
+/// A request to attest an image with an in-toto statement made by the caller (the
+/// provenance stage's SLSA provenance), signed and pushed exactly as given.
+#[derive(Clone, Debug)]
+pub struct StatementRequest {
+    /// The image (as in [`SignRequest::image`]).
+    pub image: String,
+    /// The digest when already resolved.
+    pub digest: Option<String>,
+    /// Who signs.
+    pub signer: SignerSpec,
+    /// Storage format.
+    pub format: SignatureFormat,
+    /// The statement's JSON bytes; its subjects must include the image digest.
+    pub statement: Vec<u8>,
+    /// Push nothing; list what would be pushed.
+    pub dry_run: bool,
+    /// Registry access.
+    pub registry: secchain_oci::OpenOptions,
+}
+
+/// Attests an image with a ready statement; the outcome carries the signed envelope.
+pub async fn attest_statement(request: &StatementRequest) -> Result<SignOutcome> {
+    run(
+        &request.image,
+        request.digest.as_deref(),
+        &request.signer,
+        request.format,
+        What::Statement {
+            bytes: &request.statement,
+        },
+        request.dry_run,
+        &request.registry,
+    )
+    .await
+}
+
 /// Parses a `-a key=value` annotation (the value may contain `=`; the key may not be empty).
 pub fn parse_annotation(text: &str) -> Result<(String, String)> {
     match text.split_once('=') {
@@ -318,6 +357,12 @@ pub enum What<'a> {
         predicate_type: &'a PredicateType,
         /// Predicate.
         predicate: &'a serde_json::Value,
+    },
+    /// An in-toto statement made by the caller, signed exactly as given (its subjects
+    /// must include the image digest).
+    Statement {
+        /// The statement's JSON bytes.
+        bytes: &'a [u8],
     },
 }
 
@@ -368,7 +413,7 @@ async fn run(
         (SignatureFormat::Legacy, What::Signature { .. }) => {
             LegacyKind::Signature.tag(&subject.descriptor.digest)
         }
-        (SignatureFormat::Legacy, What::Attestation { .. }) => {
+        (SignatureFormat::Legacy, What::Attestation { .. } | What::Statement { .. }) => {
             LegacyKind::Attestation.tag(&subject.descriptor.digest)
         }
         (SignatureFormat::Bundle, _) => subject.descriptor.digest.to_tag(),
@@ -508,17 +553,22 @@ pub async fn sign_subject(
     let signer = session.signer.as_ref();
     let tlog = session.tlog.as_deref();
     let digest = subject.descriptor.digest.to_string();
-    let (kind, predicate_type) = match what {
-        What::Signature { .. } => (
-            "signature",
-            (format == SignatureFormat::Bundle).then(|| intoto::COSIGN_SIGN_PREDICATE.to_string()),
-        ),
-        What::Attestation { predicate_type, .. } => {
-            ("attestation", Some(predicate_type.uri().to_string()))
-        }
+    let kind = match what {
+        What::Signature { .. } => "signature",
+        What::Attestation { .. } | What::Statement { .. } => "attestation",
     };
-    let pushed = match (format, what) {
-        (SignatureFormat::Legacy, What::Signature { annotations }) => {
+    // Everything but a legacy signature is an in-toto statement in a DSSE envelope.
+    let statement = match (format, what) {
+        (SignatureFormat::Legacy, What::Signature { .. }) => None,
+        (_, what) => Some(statement_for(what, &subject.repository, &digest)?),
+    };
+    let predicate_type = statement.as_ref().map(|(_, t)| t.clone());
+    let envelope = statement
+        .as_ref()
+        .map(|(bytes, _)| Envelope::sign(intoto::PAYLOAD_TYPE, bytes, signer))
+        .transpose()?;
+    let pushed = match (format, what, &envelope) {
+        (SignatureFormat::Legacy, What::Signature { annotations }, _) => {
             let payload = SimpleSigning::new(&subject.repository, &digest, annotations).to_bytes();
             let signature = signer.sign(&payload)?;
             let mut ann = BTreeMap::from([(
@@ -546,27 +596,13 @@ pub async fn sign_subject(
             )
             .await?
         }
-        (
-            SignatureFormat::Legacy,
-            What::Attestation {
-                predicate_type,
-                predicate,
-            },
-        ) => {
-            let statement = Statement::for_image(
-                Some(&subject.repository),
-                &digest,
-                None,
-                predicate_type.uri(),
-                predicate.clone(),
-            )?;
-            let envelope = Envelope::sign(intoto::PAYLOAD_TYPE, &statement.to_bytes(), signer)?;
+        (SignatureFormat::Legacy, _, Some(envelope)) => {
             let envelope_json = envelope.to_bytes();
             let mut ann = BTreeMap::from([
                 (legacy::SIGNATURE_ANNOTATION.to_string(), String::new()),
                 (
                     legacy::PREDICATE_TYPE_ANNOTATION.to_string(),
-                    predicate_type.uri().to_string(),
+                    predicate_type.clone().unwrap_or_default(),
                 ),
             ]);
             let entry =
@@ -583,47 +619,18 @@ pub async fn sign_subject(
             )
             .await?
         }
-        (SignatureFormat::Bundle, what) => {
-            let (statement, predicate_type) = match what {
-                What::Signature { annotations } => (
-                    Statement::for_image(
-                        None,
-                        &digest,
-                        (!annotations.is_empty()).then(|| {
-                            annotations
-                                .iter()
-                                .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
-                                .collect()
-                        }),
-                        intoto::COSIGN_SIGN_PREDICATE,
-                        serde_json::json!({}),
-                    )?,
-                    intoto::COSIGN_SIGN_PREDICATE.to_string(),
-                ),
-                What::Attestation {
-                    predicate_type,
-                    predicate,
-                } => (
-                    Statement::for_image(
-                        Some(&subject.repository),
-                        &digest,
-                        None,
-                        predicate_type.uri(),
-                        predicate.clone(),
-                    )?,
-                    predicate_type.uri().to_string(),
-                ),
-            };
+        (SignatureFormat::Bundle, _, Some(envelope)) => {
             push_bundle(
                 &recorder,
                 subject,
                 signer,
                 tlog,
-                &statement,
-                &predicate_type,
+                envelope.clone(),
+                predicate_type.as_deref().unwrap_or_default(),
             )
             .await?
         }
+        (_, _, None) => unreachable!("every statement is signed above"),
     };
     Ok(SignOutcome {
         image: subject.reference(),
@@ -642,7 +649,45 @@ pub async fn sign_subject(
         tlog_entry: pushed.tlog_entry,
         pushed: recorder.pushed(),
         dry_run,
+        envelope,
     })
+}
+
+/// The statement to sign for `what` (not for legacy signatures) and its predicate type.
+fn statement_for(what: What<'_>, repository: &str, digest: &str) -> Result<(Vec<u8>, String)> {
+    let (name, annotations, predicate_type, predicate) = match what {
+        What::Statement { bytes } => {
+            let statement = Statement::parse(bytes)?;
+            if statement.subject_with_digest(digest).is_none() {
+                return Err(Error::Invalid(format!(
+                    "the statement to attest does not name the image's digest {digest} as a subject"
+                )));
+            }
+            return Ok((bytes.to_vec(), statement.predicate_type));
+        }
+        What::Signature { annotations } => (
+            None,
+            (!annotations.is_empty()).then(|| {
+                annotations
+                    .iter()
+                    .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                    .collect()
+            }),
+            intoto::COSIGN_SIGN_PREDICATE,
+            serde_json::json!({}),
+        ),
+        What::Attestation {
+            predicate_type,
+            predicate,
+        } => (
+            Some(repository),
+            None,
+            predicate_type.uri(),
+            predicate.clone(),
+        ),
+    };
+    let statement = Statement::for_image(name, digest, annotations, predicate_type, predicate)?;
+    Ok((statement.to_bytes(), predicate_type.to_string()))
 }
 
 struct Pushed {
@@ -741,10 +786,9 @@ async fn push_bundle(
     subject: &Subject,
     signer: &dyn Signer,
     tlog: Option<&dyn TransparencyLog>,
-    statement: &Statement,
+    envelope: Envelope,
     predicate_type: &str,
 ) -> Result<Pushed> {
-    let envelope = Envelope::sign(intoto::PAYLOAD_TYPE, &statement.to_bytes(), signer)?;
     let bundle = match signer.certificate_chain() {
         Some(chain) => {
             let leaf = chain

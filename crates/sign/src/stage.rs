@@ -32,7 +32,7 @@ use std::path::Path;
 
 use async_trait::async_trait;
 use secchain_pipeline::{
-    parse_section, ConfigProblem, Finding, Stage, StageConfig, StageContext, StageError,
+    parse_section, ConfigProblem, Finding, RunInfo, Stage, StageConfig, StageContext, StageError,
     StageReport,
 };
 use serde::Deserialize;
@@ -121,11 +121,52 @@ impl SignOptions {
     }
 }
 
+/// Who signs for a pipeline stage: an ephemeral key in a dry run; else the key
+/// (`with.key`, resolved against the pipeline's directory), keyless settings, or
+/// keyless when an identity token is in the environment; else a configuration error.
+pub fn stage_signer(
+    key: Option<&str>,
+    keyless: Option<&KeylessConfig>,
+    run: &RunInfo,
+) -> Result<SignerSpec, StageError> {
+    if run.dry_run {
+        Ok(SignerSpec::Ephemeral)
+    } else if let Some(key) = key {
+        Ok(SignerSpec::Key {
+            key: KeyRef::parse(key)
+                .map_err(stage_error)?
+                .resolve_against(&run.base_dir),
+            password: PasswordSource::Environment,
+        })
+    } else if let Some(k) = keyless {
+        Ok(SignerSpec::Keyless(k.clone()))
+    } else if keyless::token_available() {
+        Ok(SignerSpec::Keyless(KeylessConfig::default()))
+    } else {
+        Err(StageError::Config(
+            "no signing key: set `with.key` (a cosign key file or env://VAR) or `with.keyless` \
+             (with an OIDC token in SIGSTORE_ID_TOKEN or GitHub Actions' id-token)"
+                .into(),
+        ))
+    }
+}
+
+/// The pipeline's image with a local layout or archive path resolved against the
+/// pipeline file's directory (registry references unchanged).
+pub fn resolved_image(image: &str, run: &RunInfo) -> String {
+    match secchain_oci::ImageSource::parse(image) {
+        Ok(source) => source.resolved_against(&run.base_dir).to_string(),
+        Err(_) => image.to_string(),
+    }
+}
+
 /// The `sign` stage.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SignStage;
 
-fn stage_error(e: Error) -> StageError {
+/// Maps a signing error to a stage error: key and configuration problems are
+/// configuration errors, the rest runtime errors.
+pub fn stage_error(e: Error) -> StageError {
     match e {
         Error::Invalid(_)
         | Error::UnsupportedKeyRef { .. }
@@ -172,26 +213,8 @@ impl Stage for SignStage {
         let image = ctx.run.image.clone().ok_or_else(|| {
             StageError::Config("the sign stage needs the pipeline's `image:`".into())
         })?;
-        let signer = if ctx.run.dry_run {
-            SignerSpec::Ephemeral
-        } else if let Some(key) = &opts.key {
-            SignerSpec::Key {
-                key: KeyRef::parse(key)
-                    .map_err(stage_error)?
-                    .resolve_against(&ctx.run.base_dir),
-                password: PasswordSource::Environment,
-            }
-        } else if let Some(k) = &opts.keyless {
-            SignerSpec::Keyless(k.clone())
-        } else if keyless::token_available() {
-            SignerSpec::Keyless(KeylessConfig::default())
-        } else {
-            return Err(StageError::Config(
-                "no signing key: set `with.key` (a cosign key file or env://VAR) or `with.keyless` \
-                 (with an OIDC token in SIGSTORE_ID_TOKEN or GitHub Actions' id-token)"
-                    .into(),
-            ));
-        };
+        let image = resolved_image(&image, &ctx.run);
+        let signer = stage_signer(opts.key.as_deref(), opts.keyless.as_ref(), &ctx.run)?;
         let request = SignRequest {
             image: image.clone(),
             digest: ctx.run.subject_digest.get().cloned(),

@@ -1,16 +1,18 @@
 //! `secchain sign`, `secchain attest`, `secchain verify`, `secchain key generate`:
-//! cosign-compatible signing on its own, with cosign's flag names.
+//! cosign-compatible signing on its own, with cosign's flag names, and the check of
+//! a whole run's chain (signature, provenance, policy).
 
 use std::collections::BTreeMap;
 
 use anyhow::Context as _;
+use secchain_provenance::{ChainRequest, VerifyPolicy};
 use secchain_sign::{
     attest_image, generate_key_pair, parse_annotation, read_predicate, sign_image, verify_image,
     AttestRequest, GenerateOptions, KeyRef, PasswordSource, PredicateType, SignRequest,
-    SignatureFormat, SignerSpec, VerifyRequest,
+    SignatureFormat, SignerSpec, Verdict, VerifyRequest,
 };
 
-use crate::cli::{AttestArgs, KeyCommand, SignArgs, VerifyArgs};
+use crate::cli::{AttestArgs, KeyCommand, OutputFormat, SignArgs, VerifyArgs};
 use crate::{CliError, EXIT_GATE_FAILED, EXIT_PASS};
 
 fn usage(e: impl std::fmt::Display) -> CliError {
@@ -92,8 +94,12 @@ pub fn attest(args: &AttestArgs) -> Result<i32, CliError> {
     Ok(EXIT_PASS)
 }
 
-/// Verifies signatures (or attestations); exit 1 with the reason on any failure.
+/// Verifies the chain (default), signatures or attestations; exit 1 with the reasons
+/// on any failure.
 pub fn verify(args: &VerifyArgs) -> Result<i32, CliError> {
+    if !args.signature_only && args.attestation.is_none() {
+        return verify_chain(args);
+    }
     let request = VerifyRequest {
         image: args.image.clone(),
         key: KeyRef::parse(&args.key).map_err(usage)?,
@@ -104,16 +110,13 @@ pub fn verify(args: &VerifyArgs) -> Result<i32, CliError> {
             .transpose()
             .map_err(usage)?,
         annotations: annotations(&args.annotations)?,
-        formats: match args.format.as_deref() {
-            Some(f) => vec![format(Some(f))?],
-            None => Vec::new(),
-        },
+        formats: formats(args)?,
         registry: secchain_oci::OpenOptions::default(),
     };
     let report = runtime()?
         .block_on(verify_image(&request))
         .map_err(|e| CliError::Runtime(anyhow::anyhow!("verifying {}: {e}", args.image)))?;
-    if args.json {
+    if json_output(args) {
         println!(
             "{}",
             serde_json::to_string_pretty(&report).unwrap_or_default()
@@ -131,11 +134,85 @@ pub fn verify(args: &VerifyArgs) -> Result<i32, CliError> {
             report.reason
         );
     }
-    Ok(if report.passed {
+    Ok(exit_code(report.passed))
+}
+
+fn json_output(args: &VerifyArgs) -> bool {
+    args.json || args.format == OutputFormat::Json
+}
+
+fn exit_code(passed: bool) -> i32 {
+    if passed {
         EXIT_PASS
     } else {
         EXIT_GATE_FAILED
+    }
+}
+
+fn formats(args: &VerifyArgs) -> Result<Vec<SignatureFormat>, CliError> {
+    Ok(match args.signature_format.as_deref() {
+        Some(f) => vec![format(Some(f))?],
+        None => Vec::new(),
     })
+}
+
+/// `secchain verify` without `--signature-only`/`--attestation`: the whole chain.
+fn verify_chain(args: &VerifyArgs) -> Result<i32, CliError> {
+    if !args.annotations.is_empty() {
+        return Err(usage(
+            "-a/--annotations applies to --signature-only or --attestation",
+        ));
+    }
+    let policy = match &args.policy {
+        Some(path) => VerifyPolicy::load(path).map_err(CliError::Usage)?,
+        None => VerifyPolicy::default(),
+    };
+    if let Some(dir) = &args.artifacts {
+        if !dir.is_dir() {
+            return Err(usage(format!(
+                "--artifacts {}: not a directory (give the run's --out directory)",
+                dir.display()
+            )));
+        }
+    }
+    let request = ChainRequest {
+        image: args.image.clone(),
+        key: KeyRef::parse(&args.key).map_err(usage)?,
+        artifacts: args.artifacts.clone(),
+        policy,
+        formats: formats(args)?,
+        registry: secchain_oci::OpenOptions::default(),
+    };
+    let report = runtime()?
+        .block_on(secchain_provenance::verify_chain(&request))
+        .map_err(|e| CliError::Runtime(anyhow::anyhow!("verifying {}: {e}", args.image)))?;
+    if json_output(args) {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
+    } else {
+        println!("{}", report.image);
+        for check in &report.checks {
+            let verdict = match check.verdict {
+                Verdict::Pass => "PASS",
+                Verdict::Fail => "FAIL",
+                Verdict::Skip => "skip",
+            };
+            println!("  {verdict}  {:<21} {}", check.check, check.detail);
+        }
+        let failed = report
+            .checks
+            .iter()
+            .filter(|c| c.verdict == Verdict::Fail)
+            .count();
+        if report.passed {
+            println!("verified: signature, provenance and policy");
+        } else {
+            println!("FAILED: {failed} check(s) failed");
+        }
+    }
+    Ok(exit_code(report.passed))
 }
 
 /// `secchain key generate`.

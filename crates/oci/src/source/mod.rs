@@ -134,6 +134,26 @@ impl ImageSource {
     }
 }
 
+impl ImageSource {
+    /// The source with a relative `oci:` or `docker-archive:` path resolved against `base`
+    /// (the pipeline file's directory); registry references are returned unchanged.
+    pub fn resolved_against(self, base: &std::path::Path) -> ImageSource {
+        match self {
+            ImageSource::OciLayout { path, tag } if path.is_relative() => ImageSource::OciLayout {
+                path: base.join(path),
+                tag,
+            },
+            ImageSource::DockerArchive { path, reference } if path.is_relative() => {
+                ImageSource::DockerArchive {
+                    path: base.join(path),
+                    reference,
+                }
+            }
+            other => other,
+        }
+    }
+}
+
 impl fmt::Display for ImageSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -121,6 +121,9 @@ pub struct DbSummary {
     pub age_seconds: Option<u64>,
     /// Source names.
     pub sources: Vec<String>,
+    /// `sha256:…` of the database file as scanned (the snapshot the provenance records).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
 }
 
 /// Counts for summaries.
