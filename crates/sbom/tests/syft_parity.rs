@@ -149,6 +149,14 @@ fn npm_node_modules_matches_syft() {
             why: "the root project of package-lock.json is the application being built, not a \
                   dependency: its name is private and matching it against npm advisories \
                   would only produce false positives",
+        }, Pinned {
+            side: Side::Syft,
+            ptype: "npm",
+            name: "fsevents",
+            version: "2.3.3",
+            why: "package-lock.json lists fsevents as an optional dependency for `os: [darwin]`; \
+                  npm never installs it on Linux (it is not in node_modules), so reporting it \
+                  would put a package that is not in the image into the SBOM and the scan",
         }],
         300,
     );

@@ -16,6 +16,11 @@ pub(super) fn package_lock(text: &str) -> Result<Vec<Package>, String> {
             if key.is_empty() || meta.get("link").and_then(Value::as_bool) == Some(true) {
                 continue;
             }
+            // npm never installs a package restricted to other operating systems (e.g.
+            // the macOS-only `fsevents`), and images are Linux.
+            if !installable_on_linux(meta) {
+                continue;
+            }
             let name = meta
                 .get("name")
                 .and_then(Value::as_str)
@@ -51,6 +56,19 @@ pub(super) fn package_lock(text: &str) -> Result<Vec<Package>, String> {
         walk(d, &mut out, 0);
     }
     Ok(out)
+}
+
+/// Whether a `packages` entry's `os` restriction (`["darwin"]`, `["!win32"]`) allows Linux.
+fn installable_on_linux(meta: &Value) -> bool {
+    let Some(os) = meta.get("os").and_then(Value::as_array) else {
+        return true;
+    };
+    let os: Vec<&str> = os.iter().filter_map(Value::as_str).collect();
+    if os.contains(&"!linux") {
+        return false;
+    }
+    let allowed: Vec<&&str> = os.iter().filter(|o| !o.starts_with('!')).collect();
+    allowed.is_empty() || allowed.contains(&&"linux")
 }
 
 /// Name part of a `name@range` spec (`@scope/x@^1` -> `@scope/x`).
@@ -117,4 +135,27 @@ pub(super) fn pnpm(text: &str) -> Vec<Package> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packages_for_other_operating_systems_are_not_in_a_linux_image() {
+        let lock = r#"{"lockfileVersion": 3, "packages": {
+            "": {"name": "app", "version": "1.0.0"},
+            "node_modules/fsevents": {"version": "2.3.3", "optional": true, "os": ["darwin"]},
+            "node_modules/not-windows": {"version": "1.0.0", "os": ["!win32"]},
+            "node_modules/linux-only": {"version": "1.0.0", "os": ["linux"]},
+            "node_modules/never-linux": {"version": "1.0.0", "os": ["!linux"]},
+            "node_modules/anywhere": {"version": "1.0.0"}
+        }}"#;
+        let names: Vec<String> = package_lock(lock)
+            .unwrap()
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        assert_eq!(names, ["not-windows", "linux-only", "anywhere"]);
+    }
 }
