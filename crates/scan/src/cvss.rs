@@ -1,7 +1,7 @@
 //! CVSS base scores computed from vectors: v3.0 and v3.1 (FIRST's specification,
-//! including v3.1's `Roundup`) and v2. v4 vectors are recognised and kept, but their
-//! score is not computed (it needs FIRST's macro-vector tables); the severity then
-//! comes from the source's own rating.
+//! including v3.1's `Roundup`), v2, and v4.0 (FIRST's macro-vector scoring, through
+//! RustSec's `cvss` crate). A vector that does not parse keeps no score; the severity
+//! then comes from the source's own rating.
 
 use serde::{Deserialize, Serialize};
 
@@ -39,7 +39,7 @@ pub fn score(vector: &str) -> Option<CvssScore> {
         return Some(CvssScore {
             version: "4.0".into(),
             vector: vector.into(),
-            score: None,
+            score: v4(vector),
         });
     }
     if vector.starts_with("AV:") {
@@ -50,6 +50,14 @@ pub fn score(vector: &str) -> Option<CvssScore> {
         });
     }
     None
+}
+
+/// The CVSS v4.0 score (base, or base with the threat and environmental metrics
+/// the vector gives), rounded to one decimal as FIRST's calculator shows it.
+fn v4(vector: &str) -> Option<f64> {
+    let parsed: cvss::v4::Vector = vector.parse().ok()?;
+    let value = parsed.score().value();
+    Some((value * 10.0).round() / 10.0)
 }
 
 fn metrics(rest: &str) -> std::collections::HashMap<&str, &str> {
@@ -173,6 +181,41 @@ mod tests {
     use super::*;
 
     #[test]
+    fn v4_scores_match_firsts_calculator() {
+        let cases = [
+            (
+                "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+                9.3,
+            ),
+            (
+                "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H",
+                10.0,
+            ),
+            (
+                "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:L/VI:L/VA:L/SC:N/SI:N/SA:N",
+                6.9,
+            ),
+            (
+                "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:N/SC:N/SI:N/SA:N",
+                0.0,
+            ),
+        ];
+        for (v, want) in cases {
+            let s = score(v).unwrap();
+            assert_eq!(s.version, "4.0");
+            assert_eq!(s.score, Some(want), "{v}");
+        }
+        assert_eq!(
+            score("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N")
+                .unwrap()
+                .severity(),
+            Some(Severity::Critical)
+        );
+        // A malformed v4 vector keeps no score (the source's rating decides).
+        assert_eq!(score("CVSS:4.0/AV:X").unwrap().score, None);
+    }
+
+    #[test]
     fn v3_scores_match_nvd() {
         // Scores as NVD publishes them for these CVEs.
         let cases = [
@@ -200,7 +243,7 @@ mod tests {
     }
 
     #[test]
-    fn v2_and_v4() {
+    fn v2() {
         // Heartbleed's NVD v2 score.
         assert_eq!(
             score("AV:N/AC:L/Au:N/C:P/I:N/A:N").unwrap().score,
@@ -210,8 +253,6 @@ mod tests {
             score("AV:N/AC:L/Au:N/C:C/I:C/A:C").unwrap().score,
             Some(10.0)
         );
-        let v4 = score("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N").unwrap();
-        assert_eq!((v4.version.as_str(), v4.score), ("4.0", None));
         assert!(score("medium").is_none());
         assert_eq!(score("CVSS:3.1/AV:X/AC:L").unwrap().score, None);
     }
