@@ -350,6 +350,7 @@ impl<R: Read> Read for Uncompressed<R> {
 }
 
 /// Walks one layer blob (`raw` is the blob as stored), verifying it, and feeds `visitor`.
+#[cfg(test)]
 pub(crate) fn walk_layer<R: Read, V: LayerVisitor + ?Sized>(
     layer: &Layer,
     raw: R,
@@ -357,9 +358,33 @@ pub(crate) fn walk_layer<R: Read, V: LayerVisitor + ?Sized>(
     budget: &mut WalkBudget,
     visitor: &mut V,
 ) -> Result<()> {
+    walk_layer_blob(layer, raw, BlobState::Unverified, limits, budget, visitor)
+}
+
+/// Whether a layer blob's digest still has to be checked during the walk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BlobState {
+    /// Read from a local source (OCI layout, docker archive): hashed while it streams (fail closed).
+    Unverified,
+    /// Hashed already, into or out of the blob cache: only its size is checked.
+    Verified,
+}
+
+/// [`walk_layer`] for a blob whose digest may already have been verified.
+pub(crate) fn walk_layer_blob<R: Read, V: LayerVisitor + ?Sized>(
+    layer: &Layer,
+    raw: R,
+    state: BlobState,
+    limits: &Limits,
+    budget: &mut WalkBudget,
+    visitor: &mut V,
+) -> Result<()> {
     let label = layer.label();
-    let verifying =
-        VerifyingReader::new(raw, layer.digest.clone(), Some(layer.size), label.clone());
+    let (digest, size) = (layer.digest.clone(), Some(layer.size));
+    let verifying = match state {
+        BlobState::Unverified => VerifyingReader::new(raw, digest, size, label.clone()),
+        BlobState::Verified => VerifyingReader::already_verified(raw, digest, size, label.clone()),
+    };
     let buffered = BufReader::with_capacity(64 * 1024, verifying);
     let decoder = Decoder::new(buffered, &label)?;
     let counted = Uncompressed {

@@ -53,3 +53,4 @@ pub use push::{
 };
 pub use reference::ImageReference;
 pub use source::{ImageSource, PlatformManifest};
+pub use transport::HTTP_TIMEOUT_ENV;
