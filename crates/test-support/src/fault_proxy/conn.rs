@@ -143,6 +143,10 @@ async fn read_head<R: tokio::io::AsyncRead + Unpin>(r: &mut R) -> io::Result<(Ve
             return Err(io::ErrorKind::UnexpectedEof.into());
         }
         buf.extend_from_slice(&chunk[..n]);
+        if !buf[0].is_ascii_uppercase() {
+            // Not HTTP/1 (a TLS probe's ClientHello): close at once, like a plain-HTTP registry.
+            return Err(io::Error::other("not an HTTP/1 request"));
+        }
     }
 }
 
