@@ -8,7 +8,9 @@
 //! same directory, verified (digest and size), fsynced and renamed into
 //! place, so readers only ever see complete, verified blobs. Reads verify
 //! again ([`BlobCache::get`] re-hashes; a mismatch deletes the entry and
-//! reports a miss, so the caller refetches). The cache is bounded:
+//! reports a miss, so the caller refetches). The layer walk trusts what
+//! `get` and [`CacheWriter::commit`] verified and only checks sizes, so each
+//! blob is hashed exactly once per read (fail closed either way). The cache is bounded:
 //! [`BlobCache::prune`] (run after inserts) evicts least-recently-used blobs
 //! (by the later of atime and mtime; hits refresh mtime) until the total is
 //! under the budget. Blobs in use stay readable after eviction because they

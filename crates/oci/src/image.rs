@@ -20,7 +20,7 @@ use crate::cache::BlobCache;
 use crate::config::ImageConfig;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
-use crate::layer::{walk_layer, Layer, LayerVisitor, Limits, WalkBudget};
+use crate::layer::{walk_layer_blob, BlobState, Layer, LayerVisitor, Limits, WalkBudget};
 use crate::manifest::{media_type, Compression, ImageManifest};
 use crate::merged::{MergedBuilder, MergedView};
 use crate::platform::Platform;
@@ -353,7 +353,7 @@ impl Image {
                 hint: Some(format!("the image has {} layers", self.inner.layers.len())),
             });
         }
-        let (tx, mut rx) = tokio::sync::mpsc::channel::<(usize, Result<Box<dyn Read + Send>>)>(1);
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<(usize, Result<OpenedBlob>)>(1);
         let image = self.clone();
         let parallel = self.inner.max_parallel;
         let fetcher = tokio::spawn(async move {
@@ -375,13 +375,21 @@ impl Image {
             let blob = blob?;
             let layer = self.inner.layers[i].clone();
             let limits = self.inner.limits.clone();
-            let (v, b) = blocking(move || {
+            let walked = blocking(move || {
                 let mut visitor = visitor;
                 let mut budget = budget;
-                walk_layer(&layer, blob, &limits, &mut budget, &mut visitor)?;
+                walk_layer_blob(
+                    &layer,
+                    blob.reader,
+                    blob.state,
+                    &limits,
+                    &mut budget,
+                    &mut visitor,
+                )?;
                 Ok((visitor, budget))
             })
-            .await?;
+            .await;
+            let (v, b) = walked?;
             visitor = v;
             budget = b;
         }
@@ -404,31 +412,43 @@ impl Image {
         if !matches!(self.inner.backend, Backend::Registry(_)) {
             return Ok(());
         }
-        let results: Vec<Result<Box<dyn Read + Send>>> =
-            futures::stream::iter(0..self.inner.layers.len())
-                .map(|i| self.open_layer(i))
-                .buffer_unordered(self.inner.max_parallel)
-                .collect()
-                .await;
+        let results: Vec<Result<OpenedBlob>> = futures::stream::iter(0..self.inner.layers.len())
+            .map(|i| self.open_layer(i))
+            .buffer_unordered(self.inner.max_parallel)
+            .collect()
+            .await;
         for r in results {
             r?;
         }
         Ok(())
     }
 
-    /// The raw blob stream of layer `i` (verification happens in the walk).
-    async fn open_layer(&self, i: usize) -> Result<Box<dyn Read + Send>> {
+    /// The raw blob stream of layer `i`. Its digest is hashed exactly once:
+    /// registry blobs when they enter the cache or when a cached copy is
+    /// opened (a corrupt copy is dropped and refetched), local blobs while
+    /// the walk reads them.
+    async fn open_layer(&self, i: usize) -> Result<OpenedBlob> {
         let layer = self.inner.layers[i].clone();
         let what = format!("{} of {}", layer.label(), self.inner.source);
+        let verified = |reader: Box<dyn Read + Send>| OpenedBlob {
+            reader,
+            state: BlobState::Verified,
+        };
         match &self.inner.backend {
-            Backend::Layout(b) => Ok(Box::new(b.open_blob(&layer.digest, &what)?)),
-            Backend::Archive(b) => Ok(Box::new(b.open_layer(&layer.digest, &what)?)),
+            Backend::Layout(b) => Ok(OpenedBlob {
+                reader: Box::new(b.open_blob(&layer.digest, &what)?),
+                state: BlobState::Unverified,
+            }),
+            Backend::Archive(b) => Ok(OpenedBlob {
+                reader: Box::new(b.open_layer(&layer.digest, &what)?),
+                state: BlobState::Unverified,
+            }),
             Backend::Registry(b) => {
                 let store = self.inner.store.clone();
                 let (d, s) = (layer.digest.clone(), layer.size);
                 let hit = blocking(move || store.get(&d, Some(s))).await?;
                 if let Some(f) = hit {
-                    return Ok(Box::new(f));
+                    return Ok(verified(Box::new(f)));
                 }
                 let mut w = self
                     .inner
@@ -437,10 +457,17 @@ impl Image {
                 let desc = &self.inner.manifest.layers[i];
                 b.download(desc, &what, &mut w).await?;
                 let f = blocking(move || w.commit()).await?;
-                Ok(Box::new(f))
+                Ok(verified(Box::new(f)))
             }
         }
     }
+}
+
+/// A layer blob ready to walk.
+struct OpenedBlob {
+    reader: Box<dyn Read + Send>,
+    /// Whether the walk still has to hash it.
+    state: BlobState,
 }
 
 struct AbortOnDrop(tokio::task::JoinHandle<()>);

@@ -19,8 +19,10 @@
 //! entries, too many entries and too much uncompressed data (decompression
 //! bombs) stop the walk with [`Error::LimitExceeded`] naming layer and path.
 
+use std::cell::Cell;
 use std::collections::HashSet;
 use std::io::{self, BufRead, BufReader, Read};
+use std::rc::Rc;
 
 use serde::Serialize;
 
@@ -319,7 +321,13 @@ impl<R: BufRead> Read for Decoder<R> {
     }
 }
 
-/// Counts and hashes the uncompressed stream, enforcing the total-size budget.
+/// Most bytes of tar metadata (headers, GNU long names, PAX records, sparse
+/// maps) before one entry. The tar reader buffers long names and PAX
+/// records whole, so without this bound one record could claim gigabytes.
+pub const MAX_ENTRY_METADATA: u64 = 1 << 20;
+
+/// Counts and hashes the uncompressed stream, enforcing the total-size budget
+/// and, while armed, the metadata budget of the next entry.
 struct Uncompressed<R> {
     inner: R,
     hasher: Option<Hasher>,
@@ -327,11 +335,25 @@ struct Uncompressed<R> {
     allowed: u64,
     limit: u64,
     label: String,
+    /// Bytes the tar reader may still read before it hands out the next entry (`None`: disarmed).
+    metadata_left: Rc<Cell<Option<u64>>>,
 }
 
 impl<R: Read> Read for Uncompressed<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
+        if let Some(left) = self.metadata_left.get() {
+            if n as u64 > left {
+                return Err(Error::LimitExceeded {
+                    layer: self.label.clone(),
+                    path: None,
+                    what: "tar metadata of one entry (headers, long names, PAX records)".into(),
+                    limit: MAX_ENTRY_METADATA,
+                }
+                .into_io());
+            }
+            self.metadata_left.set(Some(left - n as u64));
+        }
         self.count += n as u64;
         if self.count > self.allowed {
             return Err(Error::LimitExceeded {
@@ -350,6 +372,7 @@ impl<R: Read> Read for Uncompressed<R> {
 }
 
 /// Walks one layer blob (`raw` is the blob as stored), verifying it, and feeds `visitor`.
+#[cfg(test)]
 pub(crate) fn walk_layer<R: Read, V: LayerVisitor + ?Sized>(
     layer: &Layer,
     raw: R,
@@ -357,9 +380,33 @@ pub(crate) fn walk_layer<R: Read, V: LayerVisitor + ?Sized>(
     budget: &mut WalkBudget,
     visitor: &mut V,
 ) -> Result<()> {
+    walk_layer_blob(layer, raw, BlobState::Unverified, limits, budget, visitor)
+}
+
+/// Whether a layer blob's digest still has to be checked during the walk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BlobState {
+    /// Read from a local source (OCI layout, docker archive): hashed while it streams (fail closed).
+    Unverified,
+    /// Hashed already, into or out of the blob cache: only its size is checked.
+    Verified,
+}
+
+/// [`walk_layer`] for a blob whose digest may already have been verified.
+pub(crate) fn walk_layer_blob<R: Read, V: LayerVisitor + ?Sized>(
+    layer: &Layer,
+    raw: R,
+    state: BlobState,
+    limits: &Limits,
+    budget: &mut WalkBudget,
+    visitor: &mut V,
+) -> Result<()> {
     let label = layer.label();
-    let verifying =
-        VerifyingReader::new(raw, layer.digest.clone(), Some(layer.size), label.clone());
+    let (digest, size) = (layer.digest.clone(), Some(layer.size));
+    let verifying = match state {
+        BlobState::Unverified => VerifyingReader::new(raw, digest, size, label.clone()),
+        BlobState::Verified => VerifyingReader::already_verified(raw, digest, size, label.clone()),
+    };
     let buffered = BufReader::with_capacity(64 * 1024, verifying);
     let decoder = Decoder::new(buffered, &label)?;
     let counted = Uncompressed {
@@ -371,11 +418,22 @@ pub(crate) fn walk_layer<R: Read, V: LayerVisitor + ?Sized>(
             .saturating_sub(budget.uncompressed),
         limit: limits.max_total_uncompressed,
         label: label.clone(),
+        metadata_left: Rc::new(Cell::new(None)),
     };
+    let metadata_left = Rc::clone(&counted.metadata_left);
 
     visitor.start_layer(layer)?;
     let mut archive = tar::Archive::new(counted);
-    let walked = walk_entries(layer, &label, &mut archive, limits, budget, visitor);
+    let walked = walk_entries(
+        layer,
+        &label,
+        &mut archive,
+        &metadata_left,
+        limits,
+        budget,
+        visitor,
+    );
+    metadata_left.set(None);
 
     // Drain what the tar reader left (end blocks, padding) so the hashes see everything.
     let mut counted = archive.into_inner();
@@ -415,6 +473,7 @@ fn walk_entries<R: Read, V: LayerVisitor + ?Sized>(
     layer: &Layer,
     label: &str,
     archive: &mut tar::Archive<R>,
+    metadata_left: &Cell<Option<u64>>,
     limits: &Limits,
     budget: &mut WalkBudget,
     visitor: &mut V,
@@ -449,7 +508,11 @@ fn walk_entries<R: Read, V: LayerVisitor + ?Sized>(
     };
 
     loop {
-        let mut entry = match entries.next() {
+        // From here until the tar reader hands out the next entry, it reads metadata only.
+        metadata_left.set(Some(MAX_ENTRY_METADATA));
+        let next = entries.next();
+        metadata_left.set(None);
+        let mut entry = match next {
             None => break,
             Some(Ok(e)) => e,
             Some(Err(e)) => return Err(with_path(Error::io("reading tar entry", e), &last_path)),
@@ -476,11 +539,27 @@ fn walk_entries<R: Read, V: LayerVisitor + ?Sized>(
         if !seen.insert(meta.path.clone()) {
             meta.anomalies.push(Anomaly::DuplicateEntry);
         }
+        if entry.header().entry_type().is_gnu_sparse() {
+            // Holes are synthesised by the tar reader, not read from the
+            // stream: charge the whole expanded size to the budget up front.
+            budget.uncompressed = budget.uncompressed.saturating_add(meta.size);
+            if budget.uncompressed > limits.max_total_uncompressed {
+                return Err(Error::LimitExceeded {
+                    layer: label.to_string(),
+                    path: Some(meta.path.clone()),
+                    what: "total uncompressed size of the image (sparse file)".into(),
+                    limit: limits.max_total_uncompressed,
+                });
+            }
+        }
         let path = meta.path.clone();
         let mut le = LayerEntry::new(meta, &mut entry);
         visitor
             .entry(layer, &mut le)
             .map_err(|e| with_path(e, &Some(path.clone())))?;
+        // Skip the unread content now, so it is not counted as metadata.
+        io::copy(&mut entry, &mut io::sink())
+            .map_err(|e| with_path(Error::io("reading tar entry", e), &Some(path.clone())))?;
         last_path = Some(path);
     }
     Ok(())

@@ -44,7 +44,9 @@ pub use config::{ContainerConfig, HealthCheck, HistoryEntry, ImageConfig, RootFs
 pub use digest::Digest;
 pub use error::{Error, ErrorKind, Result};
 pub use image::{open, Image, OpenOptions};
-pub use layer::{Anomaly, EntryKind, EntryMeta, Layer, LayerEntry, LayerVisitor, Limits};
+pub use layer::{
+    Anomaly, EntryKind, EntryMeta, Layer, LayerEntry, LayerVisitor, Limits, MAX_ENTRY_METADATA,
+};
 pub use manifest::{Compression, Descriptor, ImageIndex, ImageManifest, Manifest};
 pub use merged::{Change, ContentRef, DeletedPath, MergedView, Node};
 pub use platform::Platform;
@@ -53,3 +55,4 @@ pub use push::{
 };
 pub use reference::ImageReference;
 pub use source::{ImageSource, PlatformManifest};
+pub use transport::HTTP_TIMEOUT_ENV;

@@ -135,6 +135,12 @@ impl Registry {
         if self.blob_exists(repository, &digest).await? {
             return Ok(digest);
         }
+        self.upload_blob(repository, &digest, data).await?;
+        Ok(digest)
+    }
+
+    /// Uploads a blob without checking first whether it is there.
+    async fn upload_blob(&self, repository: &str, digest: &Digest, data: &[u8]) -> Result<()> {
         let c = self.client(repository).await?;
         let r = self.reference(repository, "latest")?.to_oci();
         let d = digest.to_string();
@@ -143,7 +149,7 @@ impl Registry {
             c.client.push_blob(&r, bytes.clone(), &d)
         })
         .await?;
-        Ok(digest)
+        Ok(())
     }
 
     /// Mounts blob `digest` from `from_repository` into `repository` (same registry).
@@ -197,7 +203,8 @@ impl Registry {
                 return Ok(());
             }
         }
-        self.push_blob(repository, data).await.map(|_| ())
+        // Existence was checked above: upload without a second HEAD.
+        self.upload_blob(repository, &descriptor.digest, data).await
     }
 
     /// Pushes a manifest under a tag or a digest; returns its digest.

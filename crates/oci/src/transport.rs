@@ -47,10 +47,21 @@ impl Default for TransportOptions {
             max_attempts: 4,
             initial_backoff: Duration::from_millis(250),
             max_backoff: Duration::from_secs(8),
-            request_timeout: Duration::from_secs(120),
+            request_timeout: request_timeout_from_env().unwrap_or(Duration::from_secs(120)),
             connect_timeout: Duration::from_secs(15),
         }
     }
+}
+
+/// The environment variable that sets the per-request timeout, in seconds
+/// (fractions allowed: `0.5`). Unset, empty or not a positive number: 120 s.
+pub const HTTP_TIMEOUT_ENV: &str = "SECCHAIN_HTTP_TIMEOUT";
+
+/// The per-request timeout from [`HTTP_TIMEOUT_ENV`], if set to a positive number of seconds.
+fn request_timeout_from_env() -> Option<Duration> {
+    let value = std::env::var(HTTP_TIMEOUT_ENV).ok()?;
+    let seconds: f64 = value.trim().parse().ok()?;
+    (seconds.is_finite() && seconds > 0.0).then(|| Duration::from_secs_f64(seconds.min(86_400.0)))
 }
 
 /// Which access a client needs (for token scopes).
@@ -64,6 +75,12 @@ pub(crate) enum Access {
 #[derive(Clone)]
 pub(crate) struct RepoClient {
     pub(crate) client: oci_client::Client,
+    /// A plain HTTP client for the requests made without oci-client (bounded manifest reads).
+    pub(crate) http: reqwest::Client,
+    /// `https` or `http` (loopback and insecure registries only).
+    pub(crate) scheme: &'static str,
+    /// The pull token from oci-client's auth dance (`None`: basic or no auth), fetched once.
+    pub(crate) pull_token: std::sync::Arc<tokio::sync::OnceCell<Option<String>>>,
     pub(crate) auth: RegistryAuth,
     pub(crate) registry: String,
     pub(crate) credential_source: String,
@@ -136,6 +153,9 @@ impl RepoClient {
             .await;
         Ok(RepoClient {
             client,
+            http: http_client(opts)?,
+            scheme,
+            pull_token: Default::default(),
             auth,
             registry: registry.to_string(),
             credential_source: resolved.source,

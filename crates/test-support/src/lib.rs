@@ -9,6 +9,9 @@
 //!   environment holds nothing of the developer's.
 //! - [`Registry`] runs a real distribution (2.8) registry on a free loopback
 //!   port, optionally behind htpasswd auth, and stops it on drop.
+//! - [`FaultProxy`] sits in front of a registry and injects scripted faults
+//!   (resets, error statuses with `Retry-After`, stalls, truncated or
+//!   corrupted bodies) into chosen requests.
 //! - [`LayerBuilder`] writes deterministic layer tarballs, hostile ones
 //!   included; [`crane_append`] pushes them as an image.
 //! - [`run`] and [`run_stdout`] run a command and panic with its output when
@@ -30,6 +33,7 @@
 
 mod context;
 mod crane;
+mod fault_proxy;
 mod layer;
 mod process;
 mod registry;
@@ -37,6 +41,7 @@ mod tools;
 
 pub use context::TestContext;
 pub use crane::{crane, crane_append};
+pub use fault_proxy::{Fault, FaultProxy, Rule};
 pub use layer::LayerBuilder;
 pub use process::{run, run_stdout};
 pub use registry::Registry;

@@ -12,9 +12,11 @@ use std::path::{Path, PathBuf};
 use crate::digest::{verify_bytes, Digest};
 use crate::error::{Error, Result};
 use crate::layer::Limits;
-use crate::manifest::{media_type, Descriptor, ImageIndex, Manifest};
+use crate::manifest::{Descriptor, ImageIndex, Manifest};
 use crate::platform::Platform;
-use crate::source::{index_platforms, open_file, read_bounded, select_platform, Backend, Resolved};
+use crate::source::{
+    index_platforms, open_file, read_bounded, select_platform, Backend, IndexChain, Resolved,
+};
 
 /// Annotation holding an image's tag (or full name) in `index.json`.
 pub const REF_NAME: &str = "org.opencontainers.image.ref.name";
@@ -166,6 +168,7 @@ pub(crate) fn open(
             return finish(
                 &backend,
                 &shown,
+                platform,
                 None,
                 index_platforms(&index),
                 desc,
@@ -190,45 +193,32 @@ pub(crate) fn open(
         }
     };
 
-    match entry.media_type.as_str() {
-        media_type::OCI_INDEX | media_type::DOCKER_MANIFEST_LIST => {
-            let what = format!("index {} in {shown}", entry.digest);
-            let bytes = backend.read_blob(&entry, limits.max_manifest_size, &what)?;
-            let Manifest::Index(nested) = Manifest::parse(&bytes, Some(&entry.media_type), &what)?
-            else {
-                return Err(Error::invalid_image(what, "expected an image index"));
-            };
-            let desc = select_platform(&nested, platform, &shown)?.clone();
-            finish(
-                &backend,
-                &shown,
-                Some(entry.digest.clone()),
-                index_platforms(&nested),
-                desc,
-                limits,
-            )
-        }
-        _ => finish(&backend, &shown, None, Vec::new(), entry, limits),
-    }
+    finish(&backend, &shown, platform, None, Vec::new(), entry, limits)
 }
 
 fn finish(
     backend: &LayoutBackend,
     shown: &str,
+    platform: Option<&Platform>,
     index_digest: Option<Digest>,
     platforms: Vec<crate::source::PlatformManifest>,
     desc: Descriptor,
     limits: &Limits,
 ) -> Result<Resolved> {
-    let what = format!("manifest {} in {shown}", desc.digest);
-    let manifest_raw = backend.read_blob(&desc, limits.max_manifest_size, &what)?;
-    let manifest = match Manifest::parse(&manifest_raw, Some(&desc.media_type), &what)? {
-        Manifest::Image(m) => m,
-        Manifest::Index(_) => {
-            return Err(Error::Unsupported {
-                what: format!("{what} is a nested index"),
-                hint: None,
-            })
+    // Follow nested indexes (bounded, loops refused) down to the image manifest.
+    let (mut desc, mut index_digest, mut platforms) = (desc, index_digest, platforms);
+    let mut chain = IndexChain::new(shown);
+    let (manifest_raw, manifest) = loop {
+        let what = format!("manifest {} in {shown}", desc.digest);
+        let raw = backend.read_blob(&desc, limits.max_manifest_size, &what)?;
+        match Manifest::parse(&raw, Some(&desc.media_type), &what)? {
+            Manifest::Image(m) => break (raw, m),
+            Manifest::Index(nested) => {
+                chain.enter(&desc.digest)?;
+                index_digest.get_or_insert_with(|| desc.digest.clone());
+                platforms = index_platforms(&nested);
+                desc = select_platform(&nested, platform, shown)?.clone();
+            }
         }
     };
     let config_raw = backend.read_blob(

@@ -8,6 +8,7 @@
 
 pub(crate) mod archive;
 pub(crate) mod layout;
+pub(crate) mod manifest_get;
 pub(crate) mod registry;
 
 use std::fmt;
@@ -237,6 +238,62 @@ fn is_manifest_type(mt: &str) -> bool {
     mt == media_type::OCI_MANIFEST || mt == media_type::DOCKER_MANIFEST
 }
 
+fn is_index_type(mt: &str) -> bool {
+    mt == media_type::OCI_INDEX || mt == media_type::DOCKER_MANIFEST_LIST
+}
+
+/// How many indexes may be followed from the top one down to a manifest
+/// (index → index → … → manifest). Real images use one, sometimes two.
+pub(crate) const MAX_INDEX_DEPTH: usize = 4;
+
+/// The indexes followed so far while resolving one image: enforces
+/// [`MAX_INDEX_DEPTH`] and refuses to visit an index twice (a loop).
+pub(crate) struct IndexChain {
+    image: String,
+    followed: Vec<Digest>,
+}
+
+impl IndexChain {
+    /// An empty chain for `image` (named in errors).
+    pub(crate) fn new(image: &str) -> Self {
+        IndexChain {
+            image: image.to_string(),
+            followed: Vec::new(),
+        }
+    }
+
+    /// Records that the index `digest` is being followed; fails on a loop or too deep a chain.
+    pub(crate) fn enter(&mut self, digest: &Digest) -> Result<()> {
+        if self.followed.contains(digest) {
+            return Err(Error::invalid_image(
+                &self.image,
+                format!(
+                    "index {digest} refers back to itself (followed: {})",
+                    self.path()
+                ),
+            ));
+        }
+        if self.followed.len() >= MAX_INDEX_DEPTH {
+            return Err(Error::LimitExceeded {
+                layer: format!("index chain of {} ({})", self.image, self.path()),
+                path: None,
+                what: "index nesting depth".into(),
+                limit: MAX_INDEX_DEPTH as u64,
+            });
+        }
+        self.followed.push(digest.clone());
+        Ok(())
+    }
+
+    fn path(&self) -> String {
+        self.followed
+            .iter()
+            .map(|d| d.short())
+            .collect::<Vec<_>>()
+            .join(" → ")
+    }
+}
+
 /// Picks the entry of `index` for `wanted` (default: the host's platform).
 pub(crate) fn select_platform<'a>(
     index: &'a ImageIndex,
@@ -263,6 +320,15 @@ pub(crate) fn select_platform<'a>(
         .collect();
     if wanted.is_none() && manifests.len() == 1 && manifests[0].platform.is_none() {
         return Ok(manifests[0]);
+    }
+    // A nested index (index in index) for this platform, or without platform: follow it.
+    if let Some(nested) = index
+        .manifests
+        .iter()
+        .filter(|d| is_index_type(&d.media_type))
+        .find(|d| d.platform.as_ref().is_none_or(|p| want.matches(p)))
+    {
+        return Ok(nested);
     }
     Err(Error::PlatformNotFound {
         image: image.to_string(),

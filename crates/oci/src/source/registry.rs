@@ -13,10 +13,11 @@ use oci_client::manifest::OciDescriptor;
 use crate::digest::{verify_bytes, Digest};
 use crate::error::{Error, Result};
 use crate::layer::Limits;
-use crate::manifest::{media_type, Descriptor, Manifest};
+use crate::manifest::{Descriptor, Manifest};
 use crate::platform::Platform;
 use crate::reference::ImageReference;
-use crate::source::{index_platforms, select_platform, Backend, Resolved};
+use crate::source::manifest_get::get_manifest;
+use crate::source::{index_platforms, select_platform, Backend, IndexChain, Resolved};
 use crate::transport::{backoff, is_retryable, Access, RepoClient, TransportOptions};
 
 /// Blob access for one repository.
@@ -205,20 +206,21 @@ pub(crate) async fn fetch_manifest(
 ) -> Result<(Vec<u8>, Digest)> {
     let what = format!("manifest {reference}");
     let oci_ref = reference.to_oci();
-    let (bytes, digest) = rc
+    let fetched = rc
         .retry(&format!("pulling {what}"), || {
-            rc.client
-                .pull_manifest_raw(&oci_ref, &rc.auth, media_type::ACCEPTED_MANIFESTS)
+            get_manifest(rc, &oci_ref, max, &what)
         })
-        .await?;
-    if bytes.len() as u64 > max {
-        return Err(Error::LimitExceeded {
-            layer: what,
-            path: None,
-            what: format!("manifest size ({} bytes)", bytes.len()),
-            limit: max,
-        });
-    }
+        .await??;
+    let bytes = fetched.bytes;
+    // Without a Docker-Content-Digest header the digest is the content's own
+    // (and checked against the reference and descriptor below).
+    let digest = fetched.digest_header.unwrap_or_else(|| {
+        reference
+            .digest()
+            .map(|d| d.of_same_algorithm(&bytes))
+            .unwrap_or_else(|| Digest::sha256(&bytes))
+            .to_string()
+    });
     let digest = Digest::parse(&digest).map_err(|e| Error::invalid_image(&what, e.to_string()))?;
     let computed = digest.of_same_algorithm(&bytes);
     if computed != digest {
@@ -234,7 +236,7 @@ pub(crate) async fn fetch_manifest(
     if let Some(desc) = expected {
         verify_bytes(&what, &bytes, &desc.digest, Some(desc.size))?;
     }
-    Ok((bytes.to_vec(), digest))
+    Ok((bytes, digest))
 }
 
 /// Resolves a registry reference to a platform manifest and its config.
@@ -251,36 +253,35 @@ pub(crate) async fn open(
         transport,
     )
     .await?;
-    let (bytes, digest) = fetch_manifest(&rc, reference, None, limits.max_manifest_size).await?;
     let what = format!("manifest {reference}");
-    let (manifest_raw, manifest_digest, manifest, index_digest, platforms) =
-        match Manifest::parse(&bytes, None, &what)? {
+    let (mut bytes, mut digest) =
+        fetch_manifest(&rc, reference, None, limits.max_manifest_size).await?;
+    let mut media_type: Option<String> = None;
+    let mut chain = IndexChain::new(&reference.to_string());
+    let mut index_digest = None;
+    let mut platforms = Vec::new();
+    let manifest = loop {
+        let shown = match &media_type {
+            None => what.clone(),
+            Some(_) => format!("manifest {}", reference.with_digest(digest.clone())),
+        };
+        match Manifest::parse(&bytes, media_type.as_deref(), &shown)? {
             // A single manifest: its platform is only known from the config (checked by the caller).
-            Manifest::Image(m) => (bytes, digest, m, None, Vec::new()),
+            Manifest::Image(m) => break m,
             Manifest::Index(index) => {
+                chain.enter(&digest)?;
+                // The top index is the one the reference names; platforms come from the innermost.
+                index_digest.get_or_insert_with(|| digest.clone());
+                platforms = index_platforms(&index);
                 let desc = select_platform(&index, platform, &reference.to_string())?.clone();
                 let child_ref = reference.with_digest(desc.digest.clone());
-                let (child, child_digest) =
+                (bytes, digest) =
                     fetch_manifest(&rc, &child_ref, Some(&desc), limits.max_manifest_size).await?;
-                let child_what = format!("manifest {child_ref}");
-                let m = match Manifest::parse(&child, Some(&desc.media_type), &child_what)? {
-                    Manifest::Image(m) => m,
-                    Manifest::Index(_) => {
-                        return Err(Error::Unsupported {
-                            what: format!("{child_what} is a nested index"),
-                            hint: None,
-                        })
-                    }
-                };
-                (
-                    child,
-                    child_digest,
-                    m,
-                    Some(digest),
-                    index_platforms(&index),
-                )
+                media_type = Some(desc.media_type);
             }
-        };
+        }
+    };
+    let (manifest_raw, manifest_digest) = (bytes, digest);
     let pinned = reference.with_digest(manifest_digest.clone());
     let backend = RegistryBackend {
         client: rc,
