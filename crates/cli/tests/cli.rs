@@ -6,6 +6,7 @@ mod util;
 mod ci_files;
 mod example;
 mod extends;
+mod false_pass;
 mod pin;
 mod provenance;
 mod run;

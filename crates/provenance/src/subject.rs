@@ -1,6 +1,6 @@
 //! The provenance's subject: the image by digest, and each platform's manifest.
 
-use secchain_image::{open_options, resolve_source};
+use secchain_image::open_options;
 use secchain_oci::{ErrorKind, ImageSource};
 use secchain_pipeline::{StageContext, StageError};
 
@@ -17,10 +17,11 @@ pub struct Target {
     pub subjects: Vec<ResourceDescriptor>,
 }
 
-/// Opens the image (manifests and config only) and lists its digests. Fails when an
+/// Opens the image (manifests and config only; `image` with local paths already
+/// resolved against the pipeline's directory) and lists its digests. Fails when an
 /// earlier stage of the run saw a different digest: the tag moved during the run.
 pub async fn resolve(ctx: &StageContext, image: &str) -> Result<Target, StageError> {
-    let source = resolve_source(image, &ctx.run.base_dir).map_err(|e| open_error(image, e))?;
+    let source = ImageSource::parse(image).map_err(|e| open_error(image, e))?;
     let options = open_options(&ctx.run).map_err(|e| open_error(image, e))?;
     let opened = secchain_oci::open(&source, &options)
         .await
