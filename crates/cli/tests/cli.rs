@@ -7,6 +7,7 @@ mod ci_files;
 mod example;
 mod extends;
 mod false_pass;
+mod faults;
 mod pin;
 mod provenance;
 mod run;
