@@ -14,6 +14,7 @@ pub mod commands;
 pub mod fetch;
 pub mod progress;
 pub mod publish;
+pub mod reference;
 pub mod stages;
 
 use clap::Parser;

@@ -7,6 +7,7 @@ mod ci_files;
 mod example;
 mod extends;
 mod pin;
+mod reference;
 mod run;
 mod runtime_rules;
 mod sbom;

@@ -33,8 +33,9 @@ use crate::matching::{match_packages, ScanInventory};
 use crate::report::{self, DbSummary, Format, ReportContext, ScanReport};
 
 /// `with:` of a `scan` stage.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "ScanWith")]
 pub struct ScanOptions {
     /// The database file (relative to the pipeline file's directory).
     #[serde(default)]
@@ -134,6 +135,19 @@ impl Stage for ScanStage {
 
     fn summary(&self) -> &'static str {
         "matches the image's packages against OSV advisories (with KEV and EPSS); Trivy-style gates, ignore files and VEX"
+    }
+
+    fn config_schema(
+        &self,
+        generator: &mut secchain_pipeline::schemars::SchemaGenerator,
+    ) -> Option<secchain_pipeline::StageSchema> {
+        Some(secchain_pipeline::StageSchema::of::<ScanOptions, Gate>(
+            generator,
+        ))
+    }
+
+    fn rule_docs(&self) -> Vec<secchain_pipeline::RuleDoc> {
+        crate::docs::rule_docs()
     }
 
     fn check_config(&self, config: &StageConfig<'_>) -> Vec<ConfigProblem> {
