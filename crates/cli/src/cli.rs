@@ -47,6 +47,76 @@ pub enum Command {
         #[command(subcommand)]
         command: KeyCommand,
     },
+    /// Look at the repository and write a commented pipeline.yaml (and a CI workflow).
+    Init(InitArgs),
+    /// Explain a lint rule, secret rule, hygiene rule or gate option: what, why, fix, ignore.
+    ExplainRule {
+        /// The id: `DL3008`, `SEC001`, `secret:github-token`, `hygiene:root-user`,
+        /// `scan.gate.severity`, …
+        id: String,
+    },
+    /// Print documentation generated from this binary: every rule, or the pipeline reference.
+    Docs {
+        /// What to print.
+        #[arg(value_enum, default_value_t = DocsTopic::Rules)]
+        topic: DocsTopic,
+    },
+    /// Print the JSON Schema of the pipeline file.
+    Schema,
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+}
+
+/// What `secchain docs` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DocsTopic {
+    /// Every lint rule, secret rule, hygiene rule and gate option (Markdown).
+    Rules,
+    /// The pipeline file reference, generated from the schema (Markdown).
+    Pipeline,
+}
+
+/// Arguments of `secchain init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The repository to look at.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The pipeline file to write (relative to --dir).
+    #[arg(
+        short = 'f',
+        long = "file",
+        default_value = "pipeline.yaml",
+        value_name = "FILE"
+    )]
+    pub file: PathBuf,
+    /// Also write a CI workflow for this CI.
+    #[arg(long, value_enum)]
+    pub ci: Option<CiKind>,
+    /// The image reference the pipeline is about (default: guessed from the repository).
+    #[arg(long, value_name = "REF")]
+    pub image: Option<String>,
+    /// Replace files that already exist.
+    #[arg(long)]
+    pub force: bool,
+    /// Print the pipeline instead of writing it.
+    #[arg(long)]
+    pub stdout: bool,
+}
+
+/// CI systems `secchain init --ci` writes a workflow for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CiKind {
+    /// .github/workflows/secchain.yml
+    Github,
+    /// .gitlab-ci.yml
+    Gitlab,
 }
 
 /// Arguments of `secchain sign`.

@@ -12,9 +12,13 @@
 pub mod cli;
 pub mod commands;
 pub mod fetch;
+pub mod init;
 pub mod progress;
 pub mod publish;
+pub mod reference;
 pub mod stages;
+pub mod style;
+pub mod verdict;
 
 use clap::Parser;
 

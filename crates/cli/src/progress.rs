@@ -14,6 +14,7 @@ use secchain_pipeline::{Event, LogLevel, Outcome, RunReport, TimedEvent};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::cli::LogFormat;
+use crate::style::Palette;
 
 /// How progress is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,8 +95,13 @@ fn plain_line(event: &Event) -> Option<String> {
 }
 
 fn terminal(multi: &MultiProgress, bars: &mut HashMap<String, ProgressBar>, event: &Event) {
-    let style = ProgressStyle::with_template("{spinner} {prefix:.bold} {wide_msg}")
-        .unwrap_or_else(|_| ProgressStyle::default_spinner());
+    let template = if crate::style::colour_allowed() {
+        "{spinner} {prefix:.bold} {wide_msg}"
+    } else {
+        "{spinner} {prefix} {wide_msg}"
+    };
+    let style =
+        ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_spinner());
     match event {
         Event::StageStarted { stage, kind } => {
             let bar = multi.add(ProgressBar::new_spinner());
@@ -149,16 +155,17 @@ fn seconds(ms: u64) -> String {
 
 /// Prints the end-of-run table (to stdout, or stderr in JSON mode so stdout stays JSON).
 pub fn print_summary(renderer: Renderer, report: &RunReport, out: &Path) {
-    let text = summary_table(report, out);
     match renderer {
         Renderer::Quiet => {}
-        Renderer::Json => eprint!("{text}"),
-        Renderer::Plain | Renderer::Terminal => print!("{text}"),
+        Renderer::Json => eprint!("{}", summary_table(report, out, Palette::for_stderr())),
+        Renderer::Plain | Renderer::Terminal => {
+            print!("{}", summary_table(report, out, Palette::for_stdout()))
+        }
     }
 }
 
-/// The end-of-run table as text.
-pub fn summary_table(report: &RunReport, out: &Path) -> String {
+/// The end-of-run table as text, coloured with `palette`.
+pub fn summary_table(report: &RunReport, out: &Path, palette: Palette) -> String {
     let rows: Vec<[String; 5]> = report
         .stages
         .iter()
@@ -187,9 +194,21 @@ pub fn summary_table(report: &RunReport, out: &Path) -> String {
         })
         .collect();
     let mut text = String::new();
-    for row in std::iter::once(&header).chain(rows.iter()) {
+    let outcomes = report.stages.iter().map(|s| Some(s.outcome));
+    for (row, outcome) in std::iter::once(&header)
+        .chain(rows.iter())
+        .zip(std::iter::once(None).chain(outcomes))
+    {
         for (c, width) in widths.iter().enumerate() {
-            text.push_str(&format!("{:width$}  ", row[c]));
+            // Pad first, then colour, so escapes do not break the alignment.
+            let cell = format!("{:width$}", row[c]);
+            let cell = match (c, outcome) {
+                (2, Some(outcome)) => palette.outcome(outcome, &cell),
+                (_, None) => palette.bold(&cell),
+                _ => cell,
+            };
+            text.push_str(&cell);
+            text.push_str("  ");
         }
         text.push_str(&row[4]);
         text.push('\n');
@@ -202,6 +221,11 @@ pub fn summary_table(report: &RunReport, out: &Path) -> String {
         secchain_pipeline::RunResult::Cancelled => "interrupted",
     };
     let dry = if report.dry_run { " (dry run)" } else { "" };
+    let verdict = match report.result {
+        secchain_pipeline::RunResult::Passed => palette.outcome(Outcome::Passed, verdict),
+        secchain_pipeline::RunResult::GateFailed => palette.outcome(Outcome::GateFailed, verdict),
+        _ => palette.outcome(Outcome::Error, verdict),
+    };
     text.push_str(&format!(
         "\nresult: {verdict}{dry} (exit {}); report: {}\n",
         report.exit_code,

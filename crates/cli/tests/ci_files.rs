@@ -105,7 +105,7 @@ fn the_org_example_accepts_the_compliant_repository_and_rejects_the_weakening_on
         .stderr();
     assert!(err.contains("weakens the locked gate"), "{err}");
     assert!(
-        err.contains("legacy/pipeline.yaml:9:5") && err.contains("base.yaml:20:5"),
+        err.contains("legacy/pipeline.yaml:10:5") && err.contains("base.yaml:21:5"),
         "{err}"
     );
     let explained = p

@@ -6,7 +6,7 @@ use secchain_pipeline::ConfigProblem;
 use serde::Deserialize;
 
 /// `with:` of an `exec` stage.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExecOptions {
     /// The command.
@@ -23,7 +23,7 @@ pub struct ExecOptions {
 }
 
 /// A command: an argv list, or a shell string run by `sh -c`.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Command {
     /// Run directly.
@@ -93,7 +93,7 @@ impl ExecOptions {
 }
 
 /// `gate:` of an `exec` stage.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExecGate {
     /// Exit codes that pass; default `[0]`.

@@ -22,6 +22,7 @@
 #![warn(missing_docs)]
 
 mod config;
+pub mod docs;
 
 use std::process::Stdio;
 use std::time::Duration;
@@ -47,6 +48,19 @@ impl Stage for ExecStage {
 
     fn summary(&self) -> &'static str {
         "runs your own command; its exit code is the gate and its declared outputs are recorded"
+    }
+
+    fn config_schema(
+        &self,
+        generator: &mut secchain_pipeline::schemars::SchemaGenerator,
+    ) -> Option<secchain_pipeline::StageSchema> {
+        Some(secchain_pipeline::StageSchema::of::<ExecOptions, ExecGate>(
+            generator,
+        ))
+    }
+
+    fn rule_docs(&self) -> Vec<secchain_pipeline::RuleDoc> {
+        crate::docs::rule_docs()
     }
 
     fn check_config(&self, config: &StageConfig<'_>) -> Vec<ConfigProblem> {

@@ -28,7 +28,7 @@ use crate::subject::{
 };
 
 /// `with:` of the `sbom` stage.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SbomOptions {
     /// Which documents to write (default: both).
@@ -40,7 +40,7 @@ pub struct SbomOptions {
 }
 
 /// An SBOM format.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SbomFormat {
     /// CycloneDX 1.6 JSON.
@@ -69,6 +69,15 @@ impl Stage for SbomStage {
 
     fn summary(&self) -> &'static str {
         "catalogues the image's packages and writes CycloneDX 1.6 and SPDX 2.3 SBOMs"
+    }
+
+    fn config_schema(
+        &self,
+        generator: &mut secchain_pipeline::schemars::SchemaGenerator,
+    ) -> Option<secchain_pipeline::StageSchema> {
+        Some(secchain_pipeline::StageSchema::with_only::<SbomOptions>(
+            generator,
+        ))
     }
 
     fn check_config(&self, config: &StageConfig<'_>) -> Vec<ConfigProblem> {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 /// Per-severity lists of rule ids whose severity is overridden (hadolint's
 /// `override:`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct Override {
     /// Rules reported as errors.
@@ -31,6 +31,20 @@ pub enum Threshold {
     Never,
 }
 
+impl schemars::JsonSchema for Threshold {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "LintThreshold".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A lint severity, or `none` to never fail.",
+            "type": "string",
+            "enum": ["error", "warning", "warn", "info", "style", "none", "never", "off", "ignore"]
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for Threshold {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
@@ -46,8 +60,9 @@ impl<'de> Deserialize<'de> for Threshold {
 }
 
 /// The gate of the lint stage.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schemars(rename = "LintGate")]
 pub struct Gate {
     /// Fail when a finding is at or above this severity.
     pub fail_on: Option<Threshold>,

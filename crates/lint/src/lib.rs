@@ -23,6 +23,7 @@
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod docs;
 pub mod ignore;
 pub mod output;
 pub mod report;

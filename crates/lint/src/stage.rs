@@ -33,8 +33,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The stage's `with:` section.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schemars(rename = "LintWith")]
 pub struct LintWith {
     /// Dockerfiles to lint (relative to the pipeline file); default: the
     /// pipeline's `dockerfile:`.
@@ -155,6 +156,19 @@ impl Stage for LintStage {
 
     fn summary(&self) -> &'static str {
         "lints the Dockerfile: hadolint-compatible DL rules plus secchain's SEC security rules; writes SARIF, JSON and GitLab Code Quality"
+    }
+
+    fn config_schema(
+        &self,
+        generator: &mut secchain_pipeline::schemars::SchemaGenerator,
+    ) -> Option<secchain_pipeline::StageSchema> {
+        Some(secchain_pipeline::StageSchema::of::<LintWith, Gate>(
+            generator,
+        ))
+    }
+
+    fn rule_docs(&self) -> Vec<secchain_pipeline::RuleDoc> {
+        crate::docs::rule_docs()
     }
 
     fn check_config(&self, config: &StageConfig<'_>) -> Vec<ConfigProblem> {

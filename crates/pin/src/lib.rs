@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod docs;
 pub mod options;
 pub mod plan;
 pub mod resolve;

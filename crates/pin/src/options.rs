@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 /// What the stage does with what it finds.
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[schemars(rename = "PinMode")]
 pub enum Mode {
     /// Pin references that have no digest; leave pinned ones alone.
     #[default]
@@ -18,8 +19,9 @@ pub enum Mode {
 }
 
 /// `with:` of the pin stage.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "PinWith")]
 pub struct PinOptions {
     /// `pin` (default), `check` or `update`.
     #[serde(default)]
@@ -45,7 +47,7 @@ pub struct PinOptions {
 }
 
 /// An exception to pinning.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AllowUnpinned {
     /// The image name as written (`debian`, `ghcr.io/acme/tool`), without tag.
@@ -55,16 +57,25 @@ pub struct AllowUnpinned {
 }
 
 /// `gate:` of the pin stage: which findings fail the run.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PinGate {
     /// Finding kinds that fail: `unpinned`, `drift`, `untrusted-registry`, `denied-tag`.
     #[serde(default = "all_rules")]
+    #[schemars(schema_with = "fail_on_schema")]
     pub fail_on: Vec<String>,
 }
 
 /// Every finding kind.
 pub const RULES: &[&str] = &["unpinned", "drift", "untrusted-registry", "denied-tag"];
+
+fn fail_on_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "array",
+        "items": {"type": "string", "enum": RULES},
+        "default": RULES,
+    })
+}
 
 fn all_rules() -> Vec<String> {
     RULES.iter().map(|s| s.to_string()).collect()

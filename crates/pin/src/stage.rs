@@ -43,6 +43,19 @@ impl Stage for PinStage {
         "pins base images and other image references to registry digests; detects moved tags"
     }
 
+    fn config_schema(
+        &self,
+        generator: &mut secchain_pipeline::schemars::SchemaGenerator,
+    ) -> Option<secchain_pipeline::StageSchema> {
+        Some(secchain_pipeline::StageSchema::of::<PinOptions, PinGate>(
+            generator,
+        ))
+    }
+
+    fn rule_docs(&self) -> Vec<secchain_pipeline::RuleDoc> {
+        crate::docs::rule_docs()
+    }
+
     fn check_config(&self, config: &StageConfig<'_>) -> Vec<ConfigProblem> {
         let mut problems = Vec::new();
         match parse_section::<PinOptions>("with", config.with) {

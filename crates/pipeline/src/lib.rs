@@ -23,6 +23,7 @@
 #![warn(missing_docs)]
 
 pub mod diag;
+pub mod docs;
 pub mod events;
 pub mod executor;
 pub mod explain;
@@ -36,10 +37,12 @@ pub mod output;
 pub mod redact;
 pub mod registry;
 pub mod report;
+pub mod schema;
 pub mod stage;
 pub mod validate;
 
 pub use diag::{ConfigError, Diagnostic, SourceMap};
+pub use docs::{DocCategory, RuleDoc, StaticDoc};
 pub use events::{Event, EventSink, LogLevel, TimedEvent};
 pub use executor::{execute, RunOptions};
 pub use facts::SharedFacts;
@@ -50,6 +53,9 @@ pub use output::{sha256_digest, write_atomic, OutputRecord};
 pub use redact::Redactor;
 pub use registry::StageRegistry;
 pub use report::{Outcome, RunReport, RunResult, StageRecord};
+pub use schema::{pipeline_schema, StageSchema};
+/// Re-exported so stages name the same schema types the engine composes.
+pub use schemars;
 pub use stage::{
     parse_section, ConfigProblem, Finding, RunInfo, Stage, StageConfig, StageContext, StageError,
     StageReport,

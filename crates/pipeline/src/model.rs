@@ -4,6 +4,7 @@
 //! [`crate::load`]; they are never parsed from text directly, so every error about them
 //! can still point at a position in the file it came from.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The pipeline file format version this secchain understands.
@@ -32,7 +33,7 @@ pub const STAGE_KEYS: &[&str] = &[
 ];
 
 /// A whole pipeline, after `extends:` has been applied.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Pipeline {
     /// Format version; must be [`PIPELINE_VERSION`].
@@ -52,7 +53,7 @@ pub struct Pipeline {
 }
 
 /// One entry of `stages:`.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StageSpec {
     /// The stage kind (`lint`, `scan`, `exec`, …).
@@ -93,7 +94,7 @@ impl StageSpec {
 }
 
 /// `locked:` on a stage of a base pipeline: `true` locks everything, or a list of facets.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, JsonSchema)]
 #[serde(untagged)]
 pub enum Locked {
     /// `locked: true` (every facet) or `locked: false`.
@@ -103,7 +104,7 @@ pub enum Locked {
 }
 
 /// One lockable part of a stage.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, Hash, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LockFacet {
     /// The stage may not be disabled.

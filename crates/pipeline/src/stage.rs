@@ -52,6 +52,21 @@ pub trait Stage: Send + Sync {
         false
     }
 
+    /// The schemas of the stage's `with:` and `gate:` sections, for the pipeline file's
+    /// JSON Schema; `None` leaves them unchecked by editors.
+    fn config_schema(
+        &self,
+        _generator: &mut schemars::SchemaGenerator,
+    ) -> Option<crate::schema::StageSchema> {
+        None
+    }
+
+    /// What each rule and gate option of this stage means, for `secchain explain-rule`
+    /// and `secchain docs`.
+    fn rule_docs(&self) -> Vec<crate::docs::RuleDoc> {
+        Vec::new()
+    }
+
     /// Runs the stage.
     async fn run(&self, ctx: StageContext) -> Result<StageReport, StageError>;
 }

@@ -31,7 +31,7 @@ use crate::input::{Port, PredicateType, SignatureFormat};
 use crate::options::{Emit, KeySecret, Mode, Namespaces};
 
 /// `with:` of a `policy` stage.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyWith {
     /// Documents to emit (default: all).
@@ -73,7 +73,7 @@ pub struct PolicyWith {
 }
 
 /// `with.image_config`.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ImageConfigWith {
     /// `1000` or `1000:1000`.
@@ -88,7 +88,7 @@ pub struct ImageConfigWith {
 }
 
 /// `with.signer`.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignerWith {
     /// The public key, PEM.
@@ -112,7 +112,7 @@ pub struct SignerWith {
 }
 
 /// `with.signer.keyless` (and the sign stage's `data.keyless`).
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KeylessWith {
     /// Exact OIDC issuer.

@@ -85,8 +85,11 @@ impl fmt::Display for IdentityMatch {
 }
 
 /// How signatures are stored next to the image.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
+#[schemars(rename = "PolicySignatureFormat")]
 pub enum SignatureFormat {
     /// cosign's tag-based `.sig`/`.att` layout (cosign's default).
     #[default]

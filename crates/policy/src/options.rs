@@ -7,7 +7,19 @@ use serde::{Deserialize, Serialize};
 use crate::input::PredicateType;
 
 /// A kind of document the stage can emit (the values of `with.emit`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Emit {
     /// sigstore policy-controller `ClusterImagePolicy`.
@@ -31,8 +43,11 @@ impl Emit {
 }
 
 /// Whether a failing policy rejects the workload or only warns.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
+#[schemars(rename = "PolicyMode")]
 pub enum Mode {
     /// Reject (policy-controller `enforce`, Kyverno `Enforce`, VAP `Deny`).
     #[default]
@@ -42,7 +57,7 @@ pub enum Mode {
 }
 
 /// Which namespaces the policies apply to.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Namespaces {
     /// Only these namespaces (empty: every namespace).
@@ -67,7 +82,7 @@ impl Default for Namespaces {
 }
 
 /// A Kubernetes Secret holding the public key (`cosign.pub`), instead of inlining it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KeySecret {
     /// The Secret's name.

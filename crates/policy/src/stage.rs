@@ -38,6 +38,15 @@ impl Stage for PolicyStage {
         "generates admission policies (sigstore, Kyverno, ValidatingAdmissionPolicy) and a hardened pod spec for the signed image"
     }
 
+    fn config_schema(
+        &self,
+        generator: &mut secchain_pipeline::schemars::SchemaGenerator,
+    ) -> Option<secchain_pipeline::StageSchema> {
+        Some(secchain_pipeline::StageSchema::with_only::<PolicyWith>(
+            generator,
+        ))
+    }
+
     fn check_config(&self, config: &StageConfig<'_>) -> Vec<ConfigProblem> {
         let mut problems = match parse_section::<PolicyWith>("with", config.with) {
             Ok(with) => {

@@ -30,7 +30,7 @@ use crate::generate::RuleId;
 pub const DEFAULT_OUTBOUND_PORTS: &[u16] = &[53, 443];
 
 /// `with:` of a `runtime-rules` stage.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuntimeRulesOptions {
     /// The registry repository the cluster pulls the image from (`container.image.repository`);
@@ -89,7 +89,7 @@ impl Default for RuntimeRulesOptions {
 }
 
 /// The Tetragon policy's action on a process outside the allow-list.
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TetragonAction {
     /// Kill it (enforcement).
@@ -219,7 +219,7 @@ fn at_index(key: &str, i: usize) -> Vec<PathSeg> {
 }
 
 /// A profile finding the gate can forbid.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, PartialOrd, Ord, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Risk {
     /// The image contains a shell.
@@ -254,7 +254,7 @@ impl Risk {
 }
 
 /// `gate:` of a `runtime-rules` stage.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuntimeRulesGate {
     /// Profile risks that fail the stage (default: none; the rules are still written).

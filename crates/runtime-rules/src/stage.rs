@@ -43,6 +43,20 @@ impl Stage for RuntimeRulesStage {
         "generates Falco rules (and optionally a Tetragon policy) that alert on whatever the image is not expected to do"
     }
 
+    fn config_schema(
+        &self,
+        generator: &mut secchain_pipeline::schemars::SchemaGenerator,
+    ) -> Option<secchain_pipeline::StageSchema> {
+        Some(secchain_pipeline::StageSchema::of::<
+            RuntimeRulesOptions,
+            RuntimeRulesGate,
+        >(generator))
+    }
+
+    fn rule_docs(&self) -> Vec<secchain_pipeline::RuleDoc> {
+        crate::docs::rule_docs()
+    }
+
     fn check_config(&self, config: &StageConfig<'_>) -> Vec<ConfigProblem> {
         let mut problems = Vec::new();
         match parse_section::<RuntimeRulesOptions>("with", config.with) {

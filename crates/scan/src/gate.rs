@@ -21,8 +21,9 @@ use crate::severity::Severity;
 pub const DEFAULT_MAX_DB_AGE: &str = "7d";
 
 /// `gate:` of a `scan` stage (and the `secchain scan` flags).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "ScanGate")]
 pub struct Gate {
     /// Severities that fail (default `[CRITICAL, HIGH]`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -14,6 +14,7 @@
 
 pub mod cvss;
 pub mod db;
+pub mod docs;
 pub mod ecosystem;
 pub mod gate;
 pub mod ignore;

@@ -15,6 +15,7 @@
 //! The package list comes from `with.sbom`, or the run's shared facts (a [`ScanInventory`], built from the subject image once per run); the
 //! stage writes `scan.json` and `scan.sarif`, plus one file per extra format.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use std::sync::Arc;
@@ -29,12 +30,13 @@ use serde::Deserialize;
 use crate::db::Database;
 use crate::gate::Gate;
 use crate::ignore::{self, Rule};
-use crate::matching::{match_packages, ScanInventory};
+use crate::matching::{match_packages, ScanInventory, VulnFinding};
 use crate::report::{self, DbSummary, Format, ReportContext, ScanReport};
 
 /// `with:` of a `scan` stage.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "ScanWith")]
 pub struct ScanOptions {
     /// The database file (relative to the pipeline file's directory).
     #[serde(default)]
@@ -134,6 +136,19 @@ impl Stage for ScanStage {
 
     fn summary(&self) -> &'static str {
         "matches the image's packages against OSV advisories (with KEV and EPSS); Trivy-style gates, ignore files and VEX"
+    }
+
+    fn config_schema(
+        &self,
+        generator: &mut secchain_pipeline::schemars::SchemaGenerator,
+    ) -> Option<secchain_pipeline::StageSchema> {
+        Some(secchain_pipeline::StageSchema::of::<ScanOptions, Gate>(
+            generator,
+        ))
+    }
+
+    fn rule_docs(&self) -> Vec<secchain_pipeline::RuleDoc> {
+        crate::docs::rule_docs()
     }
 
     fn check_config(&self, config: &StageConfig<'_>) -> Vec<ConfigProblem> {
@@ -254,13 +269,17 @@ impl Stage for ScanStage {
             ctx.events.warn(&ctx.name, w);
         }
         out.findings = stage_findings(&report);
-        out.summary = format!(
+        let counts = format!(
             "{} vulnerabilities in {} packages ({} blocking, {} suppressed)",
             report.counts.total,
             report.packages_scanned,
             report.counts.blocking,
             report.counts.suppressed
         );
+        out.summary = match headline(&report) {
+            Some(line) => format!("{line}; {counts}"),
+            None => counts,
+        };
         out.data = serde_json::json!({
             "counts": report.counts,
             "database": report.database,
@@ -365,6 +384,57 @@ fn file_digest(path: &Path) -> std::io::Result<String> {
         hasher.update(&buf[..n]);
     }
     Ok(format!("sha256:{}", hex::encode(hasher.finalize())))
+}
+
+/// The one line that matters: the worst blocking package and what to upgrade it to,
+/// e.g. `2 fixable CRITICAL in openssl 3.0.11 → upgrade to 3.0.13`.
+pub fn headline(report: &ScanReport) -> Option<String> {
+    let blocking: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.blocking)
+        .map(|f| &f.vuln)
+        .collect();
+    let worst = blocking.iter().map(|v| v.severity).max()?;
+    // The package with the most findings at the worst severity (ties: first by name).
+    let mut by_package: BTreeMap<(&str, &str), Vec<&VulnFinding>> = BTreeMap::new();
+    for v in blocking.iter().filter(|v| v.severity == worst) {
+        by_package
+            .entry((v.package.as_str(), v.installed_version.as_str()))
+            .or_default()
+            .push(*v);
+    }
+    let ((package, installed), vulns) = by_package
+        .into_iter()
+        .max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(&a.0)))?;
+    let fixes: Vec<&str> = vulns
+        .iter()
+        .filter_map(|v| v.fixed_version.as_deref())
+        .collect();
+    let count = vulns.len();
+    let line = if fixes.len() == count {
+        // Upgrading to the highest fixed version fixes them all.
+        let scheme = crate::version::Scheme::for_ecosystem(&vulns[0].ecosystem);
+        let target = fixes
+            .iter()
+            .copied()
+            .max_by(|a, b| scheme.compare(a, b).unwrap_or(std::cmp::Ordering::Equal))
+            .unwrap_or_default();
+        format!("{count} fixable {worst} in {package} {installed} → upgrade to {target}")
+    } else if fixes.is_empty() {
+        format!("{count} {worst} in {package} {installed}, no fix yet")
+    } else {
+        format!(
+            "{count} {worst} in {package} {installed} ({} fixable)",
+            fixes.len()
+        )
+    };
+    let others = blocking.len() - count;
+    Some(if others > 0 {
+        format!("{line} (+{others} more blocking)")
+    } else {
+        line
+    })
 }
 
 /// The report's findings in the pipeline's terms, plus gate-relevant notices.

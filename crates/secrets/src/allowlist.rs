@@ -20,7 +20,7 @@ use crate::pem::pem_der;
 use crate::rules::{Check, Rule};
 
 /// One `with.allow` entry.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AllowEntry {
     /// A rule id (`secret:jwt`); absent: any rule.

@@ -26,6 +26,7 @@
 
 pub mod allowlist;
 pub mod config_scan;
+pub mod docs;
 pub mod glob;
 pub mod hygiene;
 mod options;

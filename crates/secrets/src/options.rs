@@ -27,11 +27,13 @@ use secchain_pipeline::node::PathSeg;
 use secchain_pipeline::ConfigProblem;
 
 /// `with:` of the `secrets` stage.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "SecretsWith")]
 pub struct SecretsOptions {
     /// Files larger than this are not read (bytes).
     #[serde(default = "default_file_size", deserialize_with = "byte_size")]
+    #[schemars(schema_with = "byte_size_schema")]
     pub max_file_size: u64,
     /// The user's allow-list.
     #[serde(default)]
@@ -41,6 +43,7 @@ pub struct SecretsOptions {
     pub hygiene: bool,
     /// `hygiene:image-size` above this many uncompressed bytes.
     #[serde(default = "default_image_size", deserialize_with = "byte_size")]
+    #[schemars(schema_with = "byte_size_schema")]
     pub max_image_size: u64,
 }
 
@@ -68,7 +71,7 @@ fn default_image_size() -> u64 {
 }
 
 /// `gate:` of the `secrets` stage.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SecretsGate {
     /// The lowest secret severity that fails the gate.
@@ -76,6 +79,7 @@ pub struct SecretsGate {
     pub fail_on: FailOn,
     /// Hygiene rules that fail the gate (`root-user` or `hygiene:root-user`).
     #[serde(default)]
+    #[schemars(schema_with = "hygiene_fail_on_schema")]
     pub hygiene_fail_on: Vec<String>,
 }
 
@@ -84,6 +88,19 @@ impl SecretsGate {
     pub fn hygiene_rules(&self) -> BTreeSet<String> {
         self.hygiene_fail_on.iter().map(|r| hygiene_id(r)).collect()
     }
+}
+
+fn hygiene_fail_on_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let short: Vec<&str> = HYGIENE_RULES
+        .iter()
+        .map(|r| r.trim_start_matches("hygiene:"))
+        .collect();
+    let names: Vec<&str> = short
+        .iter()
+        .copied()
+        .chain(HYGIENE_RULES.iter().copied())
+        .collect();
+    schemars::json_schema!({"type": "array", "items": {"type": "string", "enum": names}})
 }
 
 fn hygiene_id(name: &str) -> String {
@@ -212,6 +229,14 @@ fn fail_on_name(f: FailOn) -> &'static str {
 }
 
 /// A size in bytes: a number, or a string with a unit (`10MiB`, `512 KB`, `1GiB`).
+fn byte_size_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "description": "Bytes, or a number with KiB, MiB, GiB, KB, MB or GB (`64MiB`).",
+        "type": ["integer", "string"],
+        "minimum": 0
+    })
+}
+
 fn byte_size<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]

@@ -37,8 +37,11 @@ impl fmt::Display for Severity {
 }
 
 /// `gate.fail_on`: the lowest severity that fails the gate, or `none`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
+#[schemars(rename = "SecretsFailOn")]
 pub enum FailOn {
     /// Every finding blocks.
     Low,

@@ -39,6 +39,20 @@ impl Stage for SecretsStage {
         "finds secrets in every layer (deleted files included) and the image config, and checks image hygiene"
     }
 
+    fn config_schema(
+        &self,
+        generator: &mut secchain_pipeline::schemars::SchemaGenerator,
+    ) -> Option<secchain_pipeline::StageSchema> {
+        Some(secchain_pipeline::StageSchema::of::<
+            SecretsOptions,
+            SecretsGate,
+        >(generator))
+    }
+
+    fn rule_docs(&self) -> Vec<secchain_pipeline::RuleDoc> {
+        crate::docs::rule_docs()
+    }
+
     fn check_config(&self, config: &StageConfig<'_>) -> Vec<ConfigProblem> {
         let mut out = Vec::new();
         let opts = parse_section::<SecretsOptions>("with", config.with);

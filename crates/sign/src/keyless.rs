@@ -58,7 +58,7 @@ pub const GITHUB_TOKEN_URL_ENV: &str = "ACTIONS_ID_TOKEN_REQUEST_URL";
 pub const GITHUB_TOKEN_REQUEST_ENV: &str = "ACTIONS_ID_TOKEN_REQUEST_TOKEN";
 
 /// Keyless settings (the stage's `with: keyless:`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KeylessConfig {
     /// Fulcio's base URL.

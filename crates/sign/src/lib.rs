@@ -113,6 +113,7 @@
 #![warn(missing_docs)]
 
 pub mod bundle;
+pub mod docs;
 pub mod error;
 pub mod key;
 pub mod keyless;

@@ -30,7 +30,9 @@ use crate::store::{
 };
 
 /// Which of cosign's two storage formats.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum SignatureFormat {
     /// cosign's tag-based format: `sha256-<hex>.sig` / `.att`. The default: it is

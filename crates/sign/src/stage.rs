@@ -44,8 +44,9 @@ use crate::sign::{sign_image, SignRequest, SignatureFormat, SignerSpec};
 use crate::verify::{verify_subject, Policy};
 
 /// The stage's `with:`.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "SignWith")]
 pub struct SignOptions {
     /// The signing key: a path, `env://VAR`, or (reserved) a KMS URI.
     #[serde(default)]
@@ -63,7 +64,7 @@ pub struct SignOptions {
 
 /// The stage's `gate:` (nothing to configure: a signature is pushed and verified, or
 /// the stage fails).
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignGate {}
 
@@ -187,6 +188,19 @@ impl Stage for SignStage {
 
     fn summary(&self) -> &'static str {
         "signs the image by digest with a cosign key or keylessly, as a cosign signature or Sigstore bundle"
+    }
+
+    fn config_schema(
+        &self,
+        generator: &mut secchain_pipeline::schemars::SchemaGenerator,
+    ) -> Option<secchain_pipeline::StageSchema> {
+        Some(secchain_pipeline::StageSchema::of::<SignOptions, SignGate>(
+            generator,
+        ))
+    }
+
+    fn rule_docs(&self) -> Vec<secchain_pipeline::RuleDoc> {
+        crate::docs::rule_docs()
     }
 
     fn check_config(&self, config: &StageConfig<'_>) -> Vec<ConfigProblem> {

@@ -2,8 +2,10 @@
 
 mod db;
 mod explain;
+mod init;
 mod lint;
 mod pin;
+mod reference;
 mod run;
 mod sbom;
 mod scan;
@@ -35,6 +37,12 @@ pub fn dispatch(cli: Cli) -> Result<i32, CliError> {
         Command::Attest(args) => sign::attest(&args),
         Command::Verify(args) => sign::verify(&args),
         Command::Key { command } => sign::key(&command),
+        Command::Init(args) => init::init(&args),
+        Command::ExplainRule { id } => reference::explain_rule(&id),
+        Command::Docs { topic } => reference::docs(topic),
+        Command::Schema => reference::schema(),
+        Command::Completions { shell } => reference::completions(shell),
+        Command::Man => reference::man(),
     }
 }
 

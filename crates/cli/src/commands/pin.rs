@@ -57,6 +57,9 @@ pub fn pin(args: &PinArgs) -> Result<i32, CliError> {
             finding.message
         );
     }
-    eprint!("{}", progress::summary_table(&report, &out));
+    eprint!(
+        "{}",
+        progress::summary_table(&report, &out, crate::style::Palette::for_stderr())
+    );
     Ok(report.exit_code)
 }

@@ -29,6 +29,10 @@ pub fn run(args: &RunArgs) -> Result<i32, CliError> {
     if !args.quiet {
         progress::print_summary(Renderer::choose(false, args.log_format), &report, &args.out);
     }
+    for line in crate::verdict::gate_failures(&report, &loaded, crate::style::Palette::for_stderr())
+    {
+        eprintln!("{line}");
+    }
     Ok(report.exit_code)
 }
 

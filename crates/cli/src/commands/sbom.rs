@@ -42,7 +42,10 @@ pub fn sbom(args: &SbomArgs) -> Result<i32, CliError> {
         }
         Ok(report.exit_code)
     } else {
-        eprint!("{}", progress::summary_table(&report, &out));
+        eprint!(
+            "{}",
+            progress::summary_table(&report, &out, crate::style::Palette::for_stderr())
+        );
         Ok(report.exit_code)
     };
     if args.out.is_none() {

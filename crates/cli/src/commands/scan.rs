@@ -81,7 +81,10 @@ pub fn scan(args: &ScanArgs) -> Result<i32, CliError> {
             }
         }
         Err(_) => {
-            eprint!("{}", progress::summary_table(&report, &out));
+            eprint!(
+                "{}",
+                progress::summary_table(&report, &out, crate::style::Palette::for_stderr())
+            );
             Ok(report.exit_code)
         }
     };

@@ -22,8 +22,9 @@ use crate::severity::Severity;
 pub const SCHEMA: &str = "https://secchain.dev/schemas/scan/v1";
 
 /// An output format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(rename = "ScanReportFormat")]
 pub enum Format {
     /// Text table grouped by severity.
     Table,
