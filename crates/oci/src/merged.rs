@@ -574,8 +574,8 @@ impl LayerVisitor for ContentCollector {
 mod tests {
     use super::*;
     use crate::digest::Digest;
-    use crate::layer::tests::TarBuilder;
     use crate::error::ErrorKind;
+    use crate::layer::tests::TarBuilder;
     use crate::layer::Limits;
 
     fn layer_of(index: usize, tar: &[u8]) -> Layer {
