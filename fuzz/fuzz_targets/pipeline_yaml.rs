@@ -47,7 +47,8 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     assert!(!err.diagnostics.is_empty(), "an error without a diagnostic");
-    let lines = text.lines().count().max(1) as u32 + 1;
+    // YAML counts `\n`, `\r\n` and a lone `\r` as line breaks.
+    let lines = text.replace("\r\n", "\n").replace('\r', "\n").lines().count().max(1) as u32 + 1;
     for d in &err.diagnostics {
         if let Some(pos) = d.pos.filter(|p| p.file == 0) {
             assert!(
