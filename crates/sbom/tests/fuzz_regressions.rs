@@ -1,7 +1,8 @@
-//! Inputs the `go_buildinfo` fuzz target found (files in
-//! `tests/fuzz-regressions/go_buildinfo/`): each must keep the target's invariants.
+//! Inputs the fuzz targets found (files in `tests/fuzz-regressions/<target>/`):
+//! each must keep its target's invariants.
 
 use secchain_sbom::catalog::golang::{parse_buildinfo, parse_modinfo};
+use secchain_sbom::{catalog, CatalogOptions, MemTree};
 
 fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -34,4 +35,21 @@ fn go_build_info_never_yields_a_nameless_package() {
     );
     let names: Vec<&str> = pkgs.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["golang.org/x/sys", "b", "stdlib"]);
+}
+
+/// SQLite records whose declared column sizes overflow are refused (they used to
+/// overflow the offset arithmetic); the first byte picks the database, as in `rpm_db`.
+#[test]
+fn rpm_databases_with_huge_record_sizes_are_skipped() {
+    for (name, bytes) in inputs("rpm_db") {
+        let (first, body) = bytes.split_first().unwrap();
+        let path = if first & 1 == 1 {
+            "/var/lib/rpm/Packages"
+        } else {
+            "/var/lib/rpm/rpmdb.sqlite"
+        };
+        let tree = MemTree::new().file(path, body.to_vec());
+        let inv = catalog(&tree, &CatalogOptions::default());
+        assert!(inv.packages.iter().all(|p| !p.name.is_empty()), "{name}");
+    }
 }
