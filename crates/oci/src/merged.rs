@@ -21,7 +21,8 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::image::Image;
 use crate::layer::{
-    normalise_path, split_parent, Anomaly, EntryKind, EntryMeta, Layer, LayerEntry, LayerVisitor,
+    normalise_path, split_parent, walk_layer, Anomaly, EntryKind, EntryMeta, Layer, LayerEntry,
+    LayerVisitor, Limits, WalkBudget,
 };
 
 const MAX_SYMLINK_HOPS: usize = 40;
@@ -137,6 +138,22 @@ impl MergedView {
             nodes,
             ..Default::default()
         }
+    }
+
+    /// Builds the view from layer blobs already in hand (as stored, in layer
+    /// order), checked exactly as [`Image::walk_layers`] checks them: digest,
+    /// size, diff_id and `limits`. For callers that hold the blobs themselves,
+    /// such as tests and the fuzz targets.
+    pub fn from_blobs<R: std::io::Read>(
+        layers: impl IntoIterator<Item = (Layer, R)>,
+        limits: &Limits,
+    ) -> Result<MergedView> {
+        let mut builder = MergedBuilder::new();
+        let mut budget = WalkBudget::default();
+        for (layer, blob) in layers {
+            walk_layer(&layer, blob, limits, &mut budget, &mut builder)?;
+        }
+        Ok(builder.view)
     }
 
     /// The final entry at `path` (no symlink resolution).
@@ -557,23 +574,35 @@ impl LayerVisitor for ContentCollector {
 mod tests {
     use super::*;
     use crate::digest::Digest;
+    use crate::error::ErrorKind;
     use crate::layer::tests::TarBuilder;
-    use crate::layer::{walk_layer, Limits, WalkBudget};
+    use crate::layer::Limits;
+
+    fn layer_of(index: usize, tar: &[u8]) -> Layer {
+        Layer {
+            index,
+            digest: Digest::sha256(tar),
+            size: tar.len() as u64,
+            media_type: "x".into(),
+            diff_id: Some(Digest::sha256(tar)),
+        }
+    }
 
     fn build(layers: &[Vec<u8>]) -> MergedView {
-        let mut b = MergedBuilder::new();
-        let mut budget = WalkBudget::default();
-        for (i, tar) in layers.iter().enumerate() {
-            let layer = Layer {
-                index: i,
-                digest: Digest::sha256(tar),
-                size: tar.len() as u64,
-                media_type: "x".into(),
-                diff_id: Some(Digest::sha256(tar)),
-            };
-            walk_layer(&layer, &tar[..], &Limits::default(), &mut budget, &mut b).unwrap();
-        }
-        b.view
+        let blobs = layers
+            .iter()
+            .enumerate()
+            .map(|(i, tar)| (layer_of(i, tar), &tar[..]));
+        MergedView::from_blobs(blobs, &Limits::default()).unwrap()
+    }
+
+    #[test]
+    fn from_blobs_fails_closed_on_a_wrong_digest() {
+        let tar = TarBuilder::new().file("etc/passwd", b"root").finish();
+        let mut layer = layer_of(0, &tar);
+        layer.digest = Digest::sha256(b"something else");
+        let err = MergedView::from_blobs([(layer, &tar[..])], &Limits::default()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Integrity, "{err}");
     }
 
     #[test]

@@ -189,14 +189,16 @@ impl ImageReference {
 
     /// The short form Docker shows: `nginx:latest`, `user/app:1`, `ghcr.io/o/r@sha256:…`.
     pub fn familiar(&self) -> String {
-        let mut name = if self.registry == DOCKER_HUB {
+        let short = (self.registry == DOCKER_HUB).then(|| {
             self.repository
                 .strip_prefix("library/")
                 .filter(|r| !r.contains('/'))
                 .unwrap_or(&self.repository)
-                .to_string()
-        } else {
-            self.name()
+        });
+        // `docker.io/my.org/app` must keep its registry: `my.org/app` would name another one.
+        let mut name = match short {
+            Some(s) if matches!(split_domain(s), Ok((None, _))) => s.to_string(),
+            _ => self.name(),
         };
         if let Some(t) = &self.tag {
             name.push(':');

@@ -70,7 +70,7 @@ impl SourceMap {
         let _ = writeln!(out, "  --> {}", self.describe(pos));
         let Some(line) = self
             .file(pos.file)
-            .and_then(|f| f.text.lines().nth(pos.line.saturating_sub(1) as usize))
+            .and_then(|f| yaml_line(&f.text, pos.line.max(1) as usize))
         else {
             return;
         };
@@ -176,6 +176,18 @@ impl std::fmt::Display for ConfigError {
 }
 
 impl std::error::Error for ConfigError {}
+
+/// Line `n` (1-based) of `text`, counting line breaks as YAML (and so the loader's
+/// positions) does: `\n`, `\r\n` and a lone `\r`.
+fn yaml_line(text: &str, n: usize) -> Option<&str> {
+    let mut rest = text;
+    for _ in 1..n {
+        let i = rest.find(['\n', '\r'])?;
+        let step = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
+        rest = &rest[i + step..];
+    }
+    Some(&rest[..rest.find(['\n', '\r']).unwrap_or(rest.len())])
+}
 
 #[cfg(test)]
 mod tests {

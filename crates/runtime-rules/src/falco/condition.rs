@@ -15,8 +15,8 @@ mod print;
 mod visit;
 
 pub use print::{
-    check_value, is_bare_safe, is_field_name, is_identifier, literal, print, print_pretty, quote,
-    PrintError,
+    check_value, is_bare_safe, is_field_name, is_identifier, is_keyword, literal, print,
+    print_pretty, quote, PrintError,
 };
 
 /// A condition expression.

@@ -79,7 +79,7 @@ pub fn parse_modinfo(text: &str, go_version: &str) -> Vec<Package> {
                 p.found_by = FoundBy::Binary;
                 out.push(p);
             }
-            ["=>", path, version, ..] => {
+            ["=>", path, version, ..] if !path.is_empty() => {
                 if let Some(last) = out.last_mut() {
                     last.name = (*path).to_owned();
                     last.version = (*version).to_owned();
@@ -103,10 +103,17 @@ pub fn parse_modinfo(text: &str, go_version: &str) -> Vec<Package> {
             }
         }
     }
-    let mods: Vec<String> = out.iter().skip(1).map(|p| p.name.clone()).collect();
+    let mods: Vec<String> = out
+        .iter()
+        .skip(1)
+        .filter(|p| !p.name.is_empty())
+        .map(|p| p.name.clone())
+        .collect();
     if let Some(main) = out.first_mut() {
         main.depends_on = mods;
     }
+    // A module without a path (`path\t`, `dep\t\tv1`, `=>\t\tv1`) names nothing.
+    out.retain(|p| !p.name.is_empty());
     if !go_version.is_empty() {
         let mut std = Package::new(PackageType::GoModule, "stdlib", go_version);
         std.found_by = FoundBy::Binary;

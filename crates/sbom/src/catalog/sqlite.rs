@@ -190,7 +190,8 @@ fn record(p: &[u8]) -> Res<Vec<Value>> {
             6 | 7 => 8,
             t => ((t - 12) / 2) as usize,
         };
-        let b = p.get(body..body + size).ok_or("record overflow")?;
+        let end = body.checked_add(size).ok_or("record overflow")?;
+        let b = p.get(body..end).ok_or("record overflow")?;
         body += size;
         out.push(match t {
             0 | 10 | 11 => Value::Null,

@@ -176,6 +176,12 @@ pub fn is_identifier(s: &str) -> bool {
         && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
+/// Whether `s` is one of Falco's boolean operators, which a bare macro reference
+/// cannot be written as.
+pub fn is_keyword(s: &str) -> bool {
+    matches!(s, "and" | "or" | "not")
+}
+
 /// Falco's `FieldName` token: identifiers joined by dots, at least two.
 pub fn is_field_name(s: &str) -> bool {
     let parts: Vec<&str> = s.split('.').collect();
@@ -236,7 +242,9 @@ fn write_expr(expr: &Expr, out: &mut String) -> Result<(), PrintError> {
             }
         }
         Expr::Macro(name) => {
-            if !is_identifier(name) {
+            // `not`, `and` and `or` lex as identifiers inside `( … )`, but written
+            // bare they read back as operators: `(not) or x` would print as `not or x`.
+            if !is_identifier(name) || is_keyword(name) {
                 return Err(PrintError::BadIdentifier(name.clone()));
             }
             out.push_str(name);
