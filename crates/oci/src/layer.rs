@@ -372,7 +372,6 @@ impl<R: Read> Read for Uncompressed<R> {
 }
 
 /// Walks one layer blob (`raw` is the blob as stored), verifying it, and feeds `visitor`.
-#[cfg(test)]
 pub(crate) fn walk_layer<R: Read, V: LayerVisitor + ?Sized>(
     layer: &Layer,
     raw: R,
