@@ -62,7 +62,7 @@ fn the_walkthrough_commands_work_end_to_end() {
     with_password(&["key", "generate"], 0);
     with_password(&["sign", "--key", "cosign.key", &image], 0);
     let verified = p
-        .run(&["verify", "--key", "cosign.pub", &image])
+        .run(&["verify", "--signature-only", "--key", "cosign.pub", &image])
         .expect(0)
         .stdout();
     assert!(verified.contains("verified"), "{verified}");
@@ -75,6 +75,12 @@ fn the_walkthrough_commands_work_end_to_end() {
         .unwrap();
     assert!(out.status.success());
     let other_pub = q.path("cosign.pub");
-    p.run(&["verify", "--key", other_pub.to_str().unwrap(), &image])
-        .expect(1);
+    p.run(&[
+        "verify",
+        "--signature-only",
+        "--key",
+        other_pub.to_str().unwrap(),
+        &image,
+    ])
+    .expect(1);
 }
