@@ -5,19 +5,7 @@ use secchain_runtime_rules::falco::condition::{print, Expr, PrintError};
 use secchain_runtime_rules::falco::parser::parse;
 
 fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fuzz-regressions")
-        .join(target);
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "no inputs in {}", dir.display());
-    files
-        .into_iter()
-        .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()))
-        .collect()
+    secchain_test::fuzz_regressions(env!("CARGO_MANIFEST_DIR"), target)
 }
 
 /// A macro named like an operator (`(not)` parses as a macro reference) is

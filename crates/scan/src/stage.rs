@@ -324,7 +324,8 @@ pub fn scan(
 
 /// The vulnerability data a scan used, to be named by digest.
 enum Snapshot {
-    /// A directory of advisories: digest of its sorted `path NUL sha256 LF` lines.
+    /// A directory of advisories: digest of its sorted `path NUL sha256 LF` lines
+    /// (a single advisories file: digest of its bytes).
     Tree(PathBuf),
     /// A database file: digest of its bytes.
     File(PathBuf),
@@ -336,11 +337,7 @@ impl Snapshot {
         let fail =
             |p: &Path, e: std::io::Error| format!("reading {} to digest it: {e}", p.display());
         match self {
-            Snapshot::File(path) | Snapshot::Tree(path) if path.is_file() => {
-                file_digest(path).map_err(|e| fail(path, e))
-            }
-            Snapshot::File(path) => file_digest(path).map_err(|e| fail(path, e)),
-            Snapshot::Tree(dir) => {
+            Snapshot::Tree(dir) if !dir.is_file() => {
                 let mut files = Vec::new();
                 collect_files(dir, dir, &mut files).map_err(|e| fail(dir, e))?;
                 files.sort();
@@ -350,6 +347,9 @@ impl Snapshot {
                     hasher.update(format!("{rel}\0{digest}\n"));
                 }
                 Ok(format!("sha256:{}", hex::encode(hasher.finalize())))
+            }
+            Snapshot::File(path) | Snapshot::Tree(path) => {
+                file_digest(path).map_err(|e| fail(path, e))
             }
         }
     }

@@ -14,6 +14,7 @@
 //!   corrupted bodies) into chosen requests.
 //! - [`LayerBuilder`] writes deterministic layer tarballs, hostile ones
 //!   included; [`crane_append`] pushes them as an image.
+//! - [`fuzz_regressions`] reads the inputs fuzzing found, for regression tests.
 //! - [`run`] and [`run_stdout`] run a command and panic with its output when
 //!   it fails.
 //!
@@ -34,6 +35,7 @@
 mod context;
 mod crane;
 mod fault_proxy;
+mod fuzz;
 mod layer;
 mod process;
 mod registry;
@@ -42,6 +44,7 @@ mod tools;
 pub use context::TestContext;
 pub use crane::{crane, crane_append};
 pub use fault_proxy::{Fault, FaultProxy, Rule};
+pub use fuzz::fuzz_regressions;
 pub use layer::LayerBuilder;
 pub use process::{run, run_stdout};
 pub use registry::Registry;
