@@ -24,7 +24,7 @@ use secchain_sbom::{Inventory, SubjectImage};
 use serde::Deserialize;
 
 use crate::subject::{
-    catalog, inventory, open_options, resolve_source, stage_error, subject, Subject,
+    catalog, inventory, open_options, read_layers, resolve_source, stage_error, subject, Subject,
 };
 
 /// `with:` of the `sbom` stage.
@@ -212,16 +212,11 @@ async fn catalog_platform(
     let image = secchain_oci::open(&source, &opts)
         .await
         .map_err(|e| stage_error(&format!("opening {} for {platform}", subject.reference), e))?;
-    let view = image
-        .filesystem()
+    let reference = format!("{} ({platform})", subject.reference);
+    let platform_subject = read_layers(reference, image, Vec::new())
         .await
         .map_err(|e| stage_error("reading layers", e))?;
-    catalog(Arc::new(Subject {
-        reference: format!("{} ({platform})", subject.reference),
-        image,
-        view,
-    }))
-    .await
+    catalog(Arc::new(platform_subject)).await
 }
 
 /// The SBOM's root component for the subject (or one platform of it).

@@ -1,13 +1,23 @@
 //! Opening the subject image once per run and sharing it.
 
+use std::any::Any;
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use secchain_oci::{ErrorKind, Image, ImageSource, MergedView, OpenOptions, Platform};
+use secchain_oci::{ErrorKind, Image, ImageSource, MergedView, OpenOptions, Platform, SharedPass};
 use secchain_pipeline::{RunInfo, StageContext, StageError};
 use secchain_sbom::{CatalogOptions, Inventory};
 
+use crate::pass::{PassRegistry, PassResults, PassVisitor};
+use crate::prefetch::{Prefetch, Prefetched};
 use crate::tree::ImageTree;
+
+/// Content the catalogue may keep from the first pass (beyond it, a second pass reads).
+const PREFETCH_BUDGET: u64 = 256 << 20;
+
+/// The stage name under which the catalogue's prefetch runs in the shared pass.
+const PREFETCH: &str = "\0catalogue";
 
 /// The opened subject image and its merged filesystem view.
 #[derive(Debug)]
@@ -18,6 +28,10 @@ pub struct Subject {
     pub image: Image,
     /// Final state of every path, and which layer changed what.
     pub view: MergedView,
+    /// The catalogue's files, kept from the pass that built `view`.
+    pub(crate) prefetched: Prefetched,
+    /// What the stages' registered visitors found in that pass.
+    pub(crate) pass_results: PassResults,
 }
 
 impl Subject {
@@ -81,17 +95,44 @@ async fn open_subject(ctx: &StageContext) -> Result<Subject, StageError> {
             image.manifest_digest()
         ),
     );
-    let view = image
-        .filesystem()
+    let subject = read_layers(reference.clone(), image, PassRegistry::take(&ctx.facts))
         .await
         .map_err(|e| stage_error(&format!("reading the layers of {reference}"), e))?;
-    let subject = Subject {
+    let _ = ctx.run.subject_digest.set(subject.digest());
+    Ok(subject)
+}
+
+/// Streams the layers of `image` once: builds the merged view, keeps the catalogue's
+/// files and runs the registered `visitors`, whose results the stages take later.
+pub(crate) async fn read_layers(
+    reference: String,
+    image: Image,
+    visitors: Vec<(String, Box<dyn PassVisitor>)>,
+) -> Result<Subject, secchain_oci::Error> {
+    let mut visitors = visitors;
+    visitors.push((
+        PREFETCH.to_string(),
+        Box::new(Prefetch::new(&CatalogOptions::default(), PREFETCH_BUDGET)),
+    ));
+    let (names, visitors): (Vec<String>, Vec<Box<dyn PassVisitor>>) = visitors.into_iter().unzip();
+    let (view, pass) = image.filesystem_with(SharedPass::new(visitors)).await?;
+    let mut results: HashMap<String, Box<dyn Any + Send>> = names
+        .into_iter()
+        .zip(pass.into_visitors())
+        .map(|(name, v)| (name, v.finish()))
+        .collect();
+    let prefetched = results
+        .remove(PREFETCH)
+        .and_then(|r| r.downcast::<Prefetched>().ok())
+        .map(|b| *b)
+        .unwrap_or_default();
+    Ok(Subject {
         reference,
         image,
         view,
-    };
-    let _ = ctx.run.subject_digest.set(subject.digest());
-    Ok(subject)
+        prefetched,
+        pass_results: PassResults::new(results),
+    })
 }
 
 /// The subject image, opened by the first stage that asks and shared with the rest.
@@ -119,7 +160,8 @@ pub(crate) async fn catalog(subject: Arc<Subject>) -> Result<Inventory, StageErr
     let handle = tokio::runtime::Handle::current();
     let what = subject.reference.clone();
     tokio::task::spawn_blocking(move || {
-        let tree = ImageTree::new(&subject.image, &subject.view, handle);
+        let tree = ImageTree::new(&subject.image, &subject.view, handle)
+            .with_prefetched(&subject.prefetched);
         secchain_sbom::catalog(&tree, &CatalogOptions::default())
     })
     .await

@@ -6,14 +6,18 @@ use secchain_oci::{EntryKind as OciKind, Image, MergedView};
 use secchain_sbom::tree::ReadResult;
 use secchain_sbom::{EntryKind, FileEntry, FileTree, LayerRef};
 
+use crate::prefetch::{Kept, Prefetched};
+
 /// A [`FileTree`] over an opened image: entries from the merged view, contents
-/// streamed from the layers that hold them (one pass per batch of paths).
+/// from what the first pass kept, else streamed from the layers that hold them
+/// (one pass per batch of paths).
 ///
 /// Must be used from a blocking thread (it waits on the async image reader).
 pub struct ImageTree<'a> {
     image: &'a Image,
     view: &'a MergedView,
     handle: tokio::runtime::Handle,
+    prefetched: Option<&'a Prefetched>,
 }
 
 impl<'a> ImageTree<'a> {
@@ -23,6 +27,22 @@ impl<'a> ImageTree<'a> {
             image,
             view,
             handle,
+            prefetched: None,
+        }
+    }
+
+    /// Serves reads from what the first pass kept; only the rest streams the layers again.
+    pub(crate) fn with_prefetched(mut self, prefetched: &'a Prefetched) -> Self {
+        self.prefetched = Some(prefetched);
+        self
+    }
+
+    /// The kept content of the final version of `resolved`, if the first pass kept it.
+    fn kept(&self, resolved: &str) -> Option<Vec<u8>> {
+        let (_, at) = self.view.content_ref(resolved)?;
+        match self.prefetched?.get(at.layer, &at.path)? {
+            Kept::Bytes(b) => Some(b.clone()),
+            Kept::Irrelevant => Some(Vec::new()),
         }
     }
 }
@@ -72,9 +92,15 @@ impl FileTree for ImageTree<'_> {
                         ),
                     )),
                 )),
-                Some(_) => wanted.push((path, resolved)),
+                Some(_) => match self.kept(&resolved) {
+                    Some(content) => results.push((path.to_string(), Ok(content))),
+                    None => wanted.push((path, resolved)),
+                },
                 None => results.push((path.to_string(), Err(io::ErrorKind::NotFound.into()))),
             }
+        }
+        if wanted.is_empty() {
+            return results;
         }
         let to_read: Vec<&str> = wanted.iter().map(|(_, r)| r.as_str()).collect();
         match self.handle.block_on(self.view.read(self.image, &to_read)) {

@@ -25,6 +25,7 @@ use crate::manifest::{media_type, Compression, ImageManifest};
 use crate::merged::{MergedBuilder, MergedView};
 use crate::platform::Platform;
 use crate::reference::ImageReference;
+use crate::share::Pair;
 use crate::source::{self, Backend, ImageSource, PlatformManifest, Resolved};
 use crate::transport::TransportOptions;
 
@@ -399,6 +400,19 @@ impl Image {
     /// Builds the merged filesystem view (metadata only) in one pass.
     pub async fn filesystem(&self) -> Result<MergedView> {
         Ok(self.walk_layers(MergedBuilder::new()).await?.view)
+    }
+
+    /// Builds the merged view and, in the same pass, streams every entry through
+    /// `visitor` (which may read contents); returns both. One decompression of each
+    /// layer serves the view and the visitor.
+    pub async fn filesystem_with<V: LayerVisitor + 'static>(
+        &self,
+        visitor: V,
+    ) -> Result<(MergedView, V)> {
+        let Pair(builder, visitor) = self
+            .walk_layers(Pair(MergedBuilder::new(), visitor))
+            .await?;
+        Ok((builder.view, visitor))
     }
 
     /// Reads the final content of `paths` (see [`MergedView::read`]); builds the view first.

@@ -10,7 +10,10 @@
 //!   [`LayerVisitor`] (decompressed, verified, paths normalised, limits
 //!   enforced, nothing extracted); [`Image::filesystem`] gives the merged
 //!   [`MergedView`] with per-path history, and [`MergedView::read`] reads
-//!   final file contents streaming only the layers needed.
+//!   final file contents streaming only the layers needed;
+//!   [`Image::filesystem_with`] builds the view and feeds other readers (a
+//!   [`share::ContentVisitor`] such as the catalogue or the secret scan) in the
+//!   same pass.
 //! - Every manifest and blob is verified against digest and size; a mismatch
 //!   is an error ([`ErrorKind::Integrity`]), never a warning.
 //! - [`BlobCache`] is the on-disk, content-addressed, size-bounded blob cache.
@@ -35,6 +38,7 @@ pub mod merged;
 pub mod platform;
 pub mod push;
 pub mod reference;
+pub mod share;
 pub mod source;
 mod transport;
 
@@ -54,5 +58,6 @@ pub use push::{
     cosign_attestation_tag, cosign_signature_tag, referrers_tag, BlobUpload, RawManifest, Registry,
 };
 pub use reference::ImageReference;
+pub use share::{Content, ContentVisitor, SharedPass};
 pub use source::{ImageSource, PlatformManifest};
 pub use transport::HTTP_TIMEOUT_ENV;

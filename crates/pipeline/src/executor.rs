@@ -157,6 +157,24 @@ pub async fn execute(
         dry_run: opts.dry_run,
     });
 
+    let context_for = |spec: &StageSpec, records: &[Option<StageRecord>]| StageContext {
+        name: spec.id().to_string(),
+        with: spec.with.clone().unwrap_or_default(),
+        gate: spec.gate.clone().unwrap_or_default(),
+        run: run.clone(),
+        out_dir: opts.out_dir.join(spec.id()),
+        facts: facts.clone(),
+        finished: Arc::new(records.iter().flatten().cloned().collect()),
+        events: events.clone(),
+        cancel: cancel.child_token(),
+        redactor: loaded.redactor.clone(),
+    };
+    for spec in pipeline.stages.iter().filter(|s| s.enabled) {
+        if let Some(stage) = registry.get(&spec.kind) {
+            stage.prepare(&context_for(spec, &records));
+        }
+    }
+
     loop {
         // Start, skip or disable everything that can be decided now.
         for i in 0..pipeline.stages.len() {
@@ -200,18 +218,7 @@ pub async fn execute(
                 let Some(stage) = registry.get(&spec.kind) else {
                     unreachable!("validation rejects unknown kinds")
                 };
-                let ctx = StageContext {
-                    name: spec.id().to_string(),
-                    with: spec.with.clone().unwrap_or_default(),
-                    gate: spec.gate.clone().unwrap_or_default(),
-                    run: run.clone(),
-                    out_dir: opts.out_dir.join(spec.id()),
-                    facts: facts.clone(),
-                    finished: Arc::new(records.iter().flatten().cloned().collect()),
-                    events: events.clone(),
-                    cancel: cancel.child_token(),
-                    redactor: loaded.redactor.clone(),
-                };
+                let ctx = context_for(spec, &records);
                 events.send(Event::StageStarted {
                     stage: spec.id().to_string(),
                     kind: spec.kind.clone(),

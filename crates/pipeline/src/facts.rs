@@ -46,6 +46,23 @@ impl SharedFacts {
             .unwrap_or_else(|_| unreachable!("slots are keyed by TypeId")))
     }
 
+    /// The shared value of type `T`, created with `T::default()` if nobody has yet
+    /// (synchronous: for registries that stages fill before the run starts).
+    pub fn get_or_default<T: Any + Send + Sync + Default>(&self) -> Arc<T> {
+        let slot = {
+            let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+            slots.entry(TypeId::of::<T>()).or_default().clone()
+        };
+        if slot.get().is_none() {
+            // Losing a race to another setter is fine: its value is the one everyone sees.
+            let _ = slot.set(Arc::new(T::default()));
+        }
+        let value = slot.get().cloned().expect("set above");
+        value
+            .downcast::<T>()
+            .unwrap_or_else(|_| unreachable!("slots are keyed by TypeId"))
+    }
+
     /// The shared value of type `T` if it has been computed.
     pub fn get<T: Any + Send + Sync>(&self) -> Option<Arc<T>> {
         let slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
@@ -84,6 +101,16 @@ mod tests {
             facts.get::<String>().as_deref().map(String::as_str),
             Some("image")
         );
+    }
+
+    #[test]
+    fn get_or_default_creates_once() {
+        let facts = SharedFacts::default();
+        let a = facts.get_or_default::<std::sync::Mutex<Vec<u8>>>();
+        a.lock().unwrap().push(1);
+        let b = facts.get_or_default::<std::sync::Mutex<Vec<u8>>>();
+        assert!(Arc::ptr_eq(&a, &b));
+        assert_eq!(*b.lock().unwrap(), vec![1]);
     }
 
     #[tokio::test]

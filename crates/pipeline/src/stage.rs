@@ -67,6 +67,15 @@ pub trait Stage: Send + Sync {
         Vec::new()
     }
 
+    /// Called for every enabled stage before any stage runs, with the context the stage
+    /// will run with. A stage that reads the image registers here what it wants done in
+    /// the run's single pass over the layers (see `secchain-image`), so that pass happens
+    /// once whichever stage opens the image first. Must be quick and must not fail: a
+    /// configuration error is reported by [`Stage::check_config`] and [`Stage::run`].
+    fn prepare(&self, ctx: &StageContext) {
+        let _ = ctx;
+    }
+
     /// Runs the stage.
     async fn run(&self, ctx: StageContext) -> Result<StageReport, StageError>;
 }
@@ -200,6 +209,24 @@ pub struct StageContext {
 }
 
 impl StageContext {
+    /// A context for running one stage on its own, outside a pipeline run (library
+    /// use and tests): outputs under `run.out_root/<name>/`, fresh shared facts, no
+    /// finished stages, events discarded, nothing to redact, never cancelled.
+    pub fn detached(name: &str, run: RunInfo) -> Self {
+        StageContext {
+            name: name.to_string(),
+            with: serde_json::Value::Null,
+            gate: serde_json::Value::Null,
+            out_dir: run.out_root.join(name),
+            run: Arc::new(run),
+            facts: SharedFacts::default(),
+            finished: Arc::new(Vec::new()),
+            events: EventSink::discard(),
+            cancel: CancellationToken::new(),
+            redactor: Redactor::default(),
+        }
+    }
+
     /// Writes an output file atomically into the stage's output directory and records its digest.
     pub fn write_output(
         &self,
@@ -232,7 +259,7 @@ impl StageContext {
 }
 
 /// Facts about the whole run, the same for every stage.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct RunInfo {
     /// The image the pipeline is about, as written (after interpolation).
     pub image: Option<String>,

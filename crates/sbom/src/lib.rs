@@ -18,7 +18,7 @@ pub mod spdx;
 pub mod subject;
 pub mod tree;
 
-pub use catalog::{catalog, CatalogOptions};
+pub use catalog::{catalog, CatalogOptions, Selector};
 pub use inventory::{
     BaseKind, Distro, FoundBy, Inventory, Location, Note, Package, PackageType, SourcePackage,
 };

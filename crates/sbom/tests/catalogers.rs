@@ -311,35 +311,6 @@ fn lock_files_are_declared_and_deduplicated() {
     );
 }
 
-/// A Go 1.18+ build info blob inside some padding.
-fn go_binary(modinfo: &str, go: &str) -> Vec<u8> {
-    let mut d = b"\x7fELF".to_vec();
-    d.resize(4096, 0);
-    d.extend_from_slice(b"\xff Go buildinf:");
-    d.push(8);
-    d.push(2);
-    d.resize(4096 + 32, 0);
-    let mut push_str = |s: &[u8]| {
-        let mut n = s.len();
-        loop {
-            let b = (n & 0x7f) as u8;
-            n >>= 7;
-            d.push(if n > 0 { b | 0x80 } else { b });
-            if n == 0 {
-                break;
-            }
-        }
-        d.extend_from_slice(s);
-    };
-    push_str(go.as_bytes());
-    let mut mi = b"0w\xaf\x0c\x92t\x08\x02A\xe1\xc1\x07\xe6\xd6\x18\xe6".to_vec();
-    mi.extend_from_slice(modinfo.as_bytes());
-    mi.extend_from_slice(b"\xf92C1\x86\x18 r\x00\x82B\x10A\x16\xd8\xf2");
-    push_str(&mi);
-    d.resize(d.len() + 2048, 0);
-    d
-}
-
 #[test]
 fn go_build_info() {
     let mi = "path\texample.com/app/cmd/app\nmod\texample.com/app\t(devel)\t\n\
@@ -348,7 +319,7 @@ fn go_build_info() {
               build\t-ldflags=\"-s -X main.version=1.4.2\"\n";
     let inv = run(&MemTree::new().file_with(
         "/usr/local/bin/app",
-        go_binary(mi, "go1.22.7"),
+        secchain_test::go_binary(mi, "go1.22.7"),
         0o755,
         None,
     ));

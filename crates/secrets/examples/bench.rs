@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use secchain_oci::{ImageSource, Layer, LayerEntry, LayerVisitor, OpenOptions, Platform};
+use secchain_oci::{Content, ImageSource, Layer, LayerEntry, LayerVisitor, OpenOptions, Platform};
 use secchain_secrets::testdata::random;
 use secchain_secrets::{ScanOptions, Scanner, SecretFinding, SecretVisitor};
 use secchain_test::LayerBuilder;
@@ -81,7 +81,7 @@ fn build(dir: &Path) -> String {
     }
     layers.push(text);
     println!("writing {}", dir.display());
-    common::layout(
+    secchain_test::oci_layout(
         dir,
         &layers,
         serde_json::json!({"config": {"User": "1000"}}),
@@ -130,8 +130,10 @@ fn main() {
         metadata = metadata.min(t.elapsed());
         for (threads, best) in [(true, &mut threaded), (false, &mut inline)] {
             let t = Instant::now();
-            let v = rt
-                .block_on(img.walk_layers(SecretVisitor::new(Arc::clone(&scanner), threads)))
+            let Content(v) = rt
+                .block_on(
+                    img.walk_layers(Content(SecretVisitor::new(Arc::clone(&scanner), threads))),
+                )
                 .unwrap();
             scan = Some(v.finish().unwrap());
             *best = (*best).min(t.elapsed());

@@ -15,7 +15,7 @@ use std::io::{self, Write};
 use std::sync::Arc;
 use std::time::Instant;
 
-use secchain_oci::{open, ImageSource, OpenOptions};
+use secchain_oci::{open, Content, ImageSource, OpenOptions};
 use secchain_secrets::{ScanOptions, Scanner, SecretVisitor};
 
 #[tokio::main]
@@ -30,8 +30,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let image = open(&ImageSource::parse(&arg)?, &OpenOptions::default()).await?;
     let scanner = Arc::new(Scanner::new(ScanOptions::default()));
     let threaded = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-    let visitor = image
-        .walk_layers(SecretVisitor::new(scanner, threaded))
+    let Content(visitor) = image
+        .walk_layers(Content(SecretVisitor::new(scanner, threaded)))
         .await?;
     let scan = tokio::task::spawn_blocking(move || visitor.finish()).await??;
     let elapsed = started.elapsed().as_secs_f64();

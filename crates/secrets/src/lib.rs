@@ -10,7 +10,7 @@
 //! - [`scanner`]: the content scanner — one Aho-Corasick pass selects the candidate
 //!   rules, only their regexes run; values are validated, allow-listed ([`allowlist`])
 //!   and [redacted](redact) before anything leaves it;
-//! - [`visitor`]: a [`LayerVisitor`](secchain_oci::LayerVisitor) that scans every entry
+//! - [`visitor`]: a [`ContentVisitor`](secchain_oci::ContentVisitor) that scans every entry
 //!   of every layer in one streaming pass (files later deleted or overwritten included),
 //!   skipping binaries and files over the size limit;
 //! - [`config_scan`]: environment variables, labels and history `created_by` lines;

@@ -1,6 +1,8 @@
 //! The `secrets` stage: secrets in every layer and in the config, and image hygiene.
 //!
-//! It walks the subject image's layers once with a [`SecretVisitor`], scans the config,
+//! Its [`SecretVisitor`] rides the run's one pass over the subject image's layers
+//! (registered in `prepare`; it walks them itself only if that pass has already
+//! happened without it), then the stage scans the config,
 //! runs the [`hygiene`](crate::hygiene) checks on the final filesystem, and writes
 //! `secrets.json` (redacted) and `hygiene.json`. Secret findings at or above
 //! `gate.fail_on` block, unless allow-listed; hygiene findings block when their rule is
@@ -11,8 +13,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use secchain_image::{subject, Subject};
-use secchain_oci::ErrorKind;
+use secchain_image::{register_pass, subject, take_pass_result, Subject};
+use secchain_oci::{Content, ErrorKind};
 use secchain_pipeline::{
     parse_section, ConfigProblem, Finding, Stage, StageConfig, StageContext, StageError,
     StageReport,
@@ -23,7 +25,7 @@ use crate::hygiene::{self, HygieneInput, HygieneOptions, HygieneReport};
 use crate::options::{problems, weakening, SecretsGate, SecretsOptions};
 use crate::report::{SecretFinding, SecretsDocument, SECRETS_SCHEMA};
 use crate::scanner::{ScanOptions, Scanner};
-use crate::visitor::{LayerScan, SecretVisitor};
+use crate::visitor::{LayerScan, ScanFailed, SecretVisitor};
 
 /// The `secrets` stage.
 #[derive(Clone, Copy, Debug, Default)]
@@ -83,17 +85,32 @@ impl Stage for SecretsStage {
         }
     }
 
+    fn prepare(&self, ctx: &StageContext) {
+        // Ride the run's one pass over the layers; a bad `with:` is reported by `run`.
+        if let Ok(opts) = parse_section::<SecretsOptions>("with", &ctx.with) {
+            let visitor = SecretVisitor::new(scanner_for(&opts), threaded());
+            register_pass(ctx, Box::new(visitor));
+        }
+    }
+
     async fn run(&self, ctx: StageContext) -> Result<StageReport, StageError> {
         let opts: SecretsOptions =
             parse_section("with", &ctx.with).map_err(|p| StageError::Config(p.message))?;
         let gate: SecretsGate =
             parse_section("gate", &ctx.gate).map_err(|p| StageError::Config(p.message))?;
         let subject = subject(&ctx).await?;
-        let scanner = Arc::new(Scanner::new(ScanOptions {
-            max_file_size: opts.max_file_size,
-            allow: opts.allow.clone(),
-        }));
-        let mut scan = walk(&ctx, &subject, &scanner).await?;
+        let scanner = scanner_for(&opts);
+        let mut scan = match take_pass_result::<Result<LayerScan, ScanFailed>>(&ctx, &subject) {
+            Some(shared) => {
+                ctx.events
+                    .info(&ctx.name, "scanned in the run's one pass over the layers");
+                shared.map_err(|e| StageError::Runtime(e.to_string()))?
+            }
+            None => {
+                ctx.events.info(&ctx.name, "walking the layers again");
+                walk(&ctx, &subject, &scanner).await?
+            }
+        };
         ctx.events.info(
             &ctx.name,
             format!(
@@ -135,19 +152,31 @@ impl Stage for SecretsStage {
     }
 }
 
-/// Walks every layer once, scanning on a second thread when there is a second core.
+fn scanner_for(opts: &SecretsOptions) -> Arc<Scanner> {
+    Arc::new(Scanner::new(ScanOptions {
+        max_file_size: opts.max_file_size,
+        allow: opts.allow.clone(),
+    }))
+}
+
+/// Scanning gets its own thread when there is a second core.
+fn threaded() -> bool {
+    std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
+}
+
+/// Walks every layer on its own, when the run's shared pass did not include the
+/// scan (the image was opened before this stage registered).
 async fn walk(
     ctx: &StageContext,
     subject: &Subject,
     scanner: &Arc<Scanner>,
 ) -> Result<LayerScan, StageError> {
-    let threaded = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-    let visitor = SecretVisitor::new(Arc::clone(scanner), threaded);
+    let visitor = Content(SecretVisitor::new(Arc::clone(scanner), threaded()));
     let walked = tokio::select! {
         r = subject.image.walk_layers(visitor) => r,
         () = ctx.cancel.cancelled() => return Err(StageError::Cancelled),
     };
-    let visitor = walked.map_err(|e| {
+    let Content(visitor) = walked.map_err(|e| {
         let message = format!("scanning the layers of {}: {e}", subject.reference);
         match e.kind() {
             ErrorKind::Usage => StageError::Config(message),

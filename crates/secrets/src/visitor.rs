@@ -1,10 +1,10 @@
 //! The layer visitor: every entry of every layer, in one streaming pass.
 //!
-//! [`SecretVisitor`] goes through [`Image::walk_layers`](secchain_oci::Image::walk_layers)
-//! and so sees each layer's own files, including those a later layer deletes or
-//! overwrites. For each regular file it reads the first 8 KiB, skips the file if that
-//! holds a NUL byte (binary) or if the file is over the size limit, and otherwise hands
-//! the whole content to the [`Scanner`]. Directories named `.git` are reported once per
+//! [`SecretVisitor`] is a [`ContentVisitor`]: it rides the run's shared pass over the
+//! layers (see `secchain_image::register_pass`), or walks them on its own, and so sees
+//! each layer's own files, including those a later layer deletes or overwrites. It
+//! skips files over the size limit and files whose first 8 KiB hold a NUL byte
+//! (binaries), and hands the rest to the [`Scanner`]. Directories named `.git` are reported once per
 //! layer and repository without reading anything.
 //!
 //! On two or more cores the scanning runs on its own thread, fed through a bounded
@@ -12,12 +12,14 @@
 //!
 //! The visitor also totals each layer's content bytes for the hygiene size report.
 
+use std::any::Any;
 use std::collections::HashSet;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use secchain_oci::{EntryKind, Layer, LayerEntry, LayerVisitor};
+use secchain_image::PassVisitor;
+use secchain_oci::{ContentVisitor, EntryKind, EntryMeta, Layer};
 use serde::Serialize;
 
 use crate::rules::{Detect, Rule, RULES};
@@ -232,50 +234,51 @@ fn directory_match(rule: &'static Rule, scanner: &Scanner, root: &str) -> Match 
     }
 }
 
-impl LayerVisitor for SecretVisitor {
-    fn start_layer(&mut self, layer: &Layer) -> secchain_oci::Result<()> {
+impl ContentVisitor for SecretVisitor {
+    fn start_layer(&mut self, layer: &Layer) {
         if self.layer_bytes.len() <= layer.index {
             self.layer_bytes.resize(layer.index + 1, 0);
         }
-        Ok(())
     }
 
-    fn entry(&mut self, layer: &Layer, entry: &mut LayerEntry<'_>) -> secchain_oci::Result<()> {
+    fn entry(&mut self, layer: &Layer, meta: &EntryMeta) -> bool {
         self.stats.entries += 1;
-        if !matches!(
-            entry.kind(),
-            EntryKind::Whiteout | EntryKind::OpaqueWhiteout
-        ) {
-            self.directory(layer, entry.path());
+        if !matches!(meta.kind, EntryKind::Whiteout | EntryKind::OpaqueWhiteout) {
+            self.directory(layer, &meta.path);
         }
-        if entry.kind() != EntryKind::File {
-            return Ok(());
+        if meta.kind != EntryKind::File {
+            return false;
         }
-        let size = entry.meta().size;
-        self.layer_bytes[layer.index] += size;
-        if size == 0 {
-            return Ok(());
+        self.layer_bytes[layer.index] += meta.size;
+        if meta.size == 0 {
+            return false;
         }
-        if size > self.scanner.options().max_file_size {
+        if meta.size > self.scanner.options().max_file_size {
             self.stats.skipped_large += 1;
-            return Ok(());
+            return false;
         }
-        let mut content = entry.read_prefix(BINARY_SNIFF_LEN)?;
-        if is_binary(&content) {
+        true
+    }
+
+    fn content(&mut self, layer: &Layer, meta: &EntryMeta, data: &[u8]) {
+        if is_binary(&data[..data.len().min(BINARY_SNIFF_LEN)]) {
             self.stats.skipped_binary += 1;
-            return Ok(());
+            return;
         }
-        content.extend_from_slice(&entry.read_all()?);
         self.stats.files_scanned += 1;
-        self.stats.bytes_scanned += content.len() as u64;
-        let job = Job {
+        self.stats.bytes_scanned += data.len() as u64;
+        self.submit(Job {
             layer: layer.index,
             digest: layer.digest.to_string(),
-            path: entry.path().to_string(),
-            content,
-        };
-        self.submit(job);
-        Ok(())
+            path: meta.path.clone(),
+            content: data.to_vec(),
+        });
+    }
+}
+
+impl PassVisitor for SecretVisitor {
+    fn finish(self: Box<Self>) -> Box<dyn Any + Send> {
+        Box::new((*self).finish())
     }
 }
 

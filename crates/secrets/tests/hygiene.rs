@@ -4,10 +4,10 @@
 
 mod common;
 
-use common::{layout, push, run, set_history};
+use common::{push, run, set_history};
 use secchain_secrets::hygiene::HYGIENE_RULES;
 use secchain_secrets::testdata::fake;
-use secchain_test::{LayerBuilder, Registry, TestContext};
+use secchain_test::{oci_layout as layout, LayerBuilder, Registry, TestContext};
 use serde_json::json;
 
 const ELF: &[u8] = &[0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0];

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{push, run, set_history};
+use common::{push, run, run_stage, set_history};
 use secchain_secrets::testdata::{fake, p};
 use secchain_test::{LayerBuilder, Registry, TestContext};
 use serde_json::json;
@@ -201,6 +201,35 @@ fn what_a_careless_build_left_behind_is_found() {
             );
         }
     }
+}
+
+#[test]
+fn the_shared_pass_and_a_walk_of_its_own_find_the_same() {
+    let registry = Registry::start();
+    let ctx = TestContext::new();
+    let planted = careless_image(&registry, &ctx);
+    let with = json!({"hygiene": false});
+    let shared = run_stage(&planted.image, None, with.clone(), json!(null), true);
+    let own = run_stage(&planted.image, None, with, json!(null), false);
+    assert!(
+        shared
+            .messages
+            .iter()
+            .any(|m| m.contains("one pass over the layers")),
+        "{:?}",
+        shared.messages
+    );
+    assert!(
+        own.messages
+            .iter()
+            .any(|m| m.contains("walking the layers again")),
+        "{:?}",
+        own.messages
+    );
+    assert!(!shared.secrets().is_empty());
+    assert_eq!(shared.secrets(), own.secrets());
+    assert_eq!(shared.suppressed(), own.suppressed());
+    assert_eq!(shared.secrets["stats"], own.secrets["stats"]);
 }
 
 #[test]

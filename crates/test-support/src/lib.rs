@@ -13,7 +13,9 @@
 //!   (resets, error statuses with `Retry-After`, stalls, truncated or
 //!   corrupted bodies) into chosen requests.
 //! - [`LayerBuilder`] writes deterministic layer tarballs, hostile ones
-//!   included; [`crane_append`] pushes them as an image.
+//!   included; [`crane_append`] pushes them as an image, [`oci_layout`] writes
+//!   them as an OCI layout.
+//! - [`go_binary`] is an executable with Go build info, for catalogue tests.
 //! - [`fuzz_regressions`] reads the inputs fuzzing found, for regression tests.
 //! - [`run`] and [`run_stdout`] run a command and panic with its output when
 //!   it fails.
@@ -32,20 +34,24 @@
 //! assert_eq!(crane(&["digest", &image]), digest);
 //! ```
 
+mod binaries;
 mod context;
 mod crane;
 mod fault_proxy;
 mod fuzz;
 mod layer;
+mod oci_layout;
 mod process;
 mod registry;
 mod tools;
 
+pub use binaries::go_binary;
 pub use context::TestContext;
 pub use crane::{crane, crane_append};
 pub use fault_proxy::{Fault, FaultProxy, Rule};
 pub use fuzz::fuzz_regressions;
 pub use layer::LayerBuilder;
+pub use oci_layout::oci_layout;
 pub use process::{run, run_stdout};
 pub use registry::Registry;
 pub use tools::{search_path, tool, tools_dir, TOOLS_DIR_ENV};

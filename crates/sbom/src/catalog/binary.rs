@@ -16,12 +16,14 @@ impl Cataloger for Binaries {
         true
     }
 
+    fn relevant(&self, data: &[u8]) -> bool {
+        is_object(data)
+            && (memchr::memmem::find(data, super::golang::MAGIC).is_some()
+                || memchr::memmem::find(data, super::rust::SECTION.as_bytes()).is_some())
+    }
+
     fn parse(&self, ctx: &mut Ctx<'_>, path: &str, data: &[u8]) {
-        let is_object = data.starts_with(b"\x7fELF")
-            || data.starts_with(b"MZ")
-            || data.starts_with(&[0xcf, 0xfa, 0xed, 0xfe])
-            || data.starts_with(&[0xce, 0xfa, 0xed, 0xfe]);
-        if !is_object {
+        if !is_object(data) {
             return;
         }
         match super::golang::parse_buildinfo(data) {
@@ -43,4 +45,12 @@ impl Cataloger for Binaries {
             Err(e) => ctx.note(path, format!("skipped cargo-auditable data: {e}")),
         }
     }
+}
+
+/// ELF, PE or Mach-O (32/64-bit) magic.
+fn is_object(data: &[u8]) -> bool {
+    data.starts_with(b"\x7fELF")
+        || data.starts_with(b"MZ")
+        || data.starts_with(&[0xcf, 0xfa, 0xed, 0xfe])
+        || data.starts_with(&[0xce, 0xfa, 0xed, 0xfe])
 }

@@ -4,16 +4,13 @@
 
 use crate::inventory::{FoundBy, Package, PackageType};
 
-const MAGIC: &[u8] = b"\xff Go buildinf:";
+/// The build info blob's magic.
+pub(crate) const MAGIC: &[u8] = b"\xff Go buildinf:";
 
 /// The build info header: 16-byte aligned magic, pointer size 4 or 8.
 fn find(hay: &[u8]) -> Option<usize> {
     let mut from = 0;
-    while let Some(i) = hay
-        .get(from..)?
-        .windows(MAGIC.len())
-        .position(|w| w == MAGIC)
-    {
+    while let Some(i) = memchr::memmem::find(hay.get(from..)?, MAGIC) {
         let at = from + i;
         if at % 16 == 0 && matches!(hay.get(at + 14), Some(4 | 8)) {
             return Some(at);

@@ -104,12 +104,67 @@ pub(crate) trait Cataloger {
     fn binary(&self) -> bool {
         false
     }
+    /// False when [`Cataloger::parse`] certainly finds nothing in `data`, so a reader
+    /// that streams the layers once may drop the bytes instead of keeping them.
+    fn relevant(&self, data: &[u8]) -> bool {
+        let _ = data;
+        true
+    }
     /// Parse one selected file's contents.
     fn parse(&self, ctx: &mut Ctx<'_>, path: &str, data: &[u8]);
 }
 
-fn catalogers(opts: &CatalogOptions) -> Vec<Box<dyn Cataloger>> {
-    let mut v: Vec<Box<dyn Cataloger>> = vec![
+/// Which files the catalogue reads, decided per file, for readers that stream the
+/// layers once and keep only what the catalogue will ask for (see
+/// [`FileTree::read_files`]).
+pub struct Selector {
+    cats: Vec<Box<dyn Cataloger + Send + Sync>>,
+    opts: CatalogOptions,
+}
+
+impl std::fmt::Debug for Selector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Selector")
+            .field("opts", &self.opts)
+            .finish()
+    }
+}
+
+impl Selector {
+    /// The selection [`catalog`] makes with `opts`.
+    pub fn new(opts: &CatalogOptions) -> Self {
+        Selector {
+            cats: catalogers(opts),
+            opts: opts.clone(),
+        }
+    }
+
+    /// True when some cataloger reads this regular file (within its size limit).
+    pub fn wants(&self, e: &FileEntry) -> bool {
+        e.kind == EntryKind::File
+            && self
+                .cats
+                .iter()
+                .any(|c| c.select(e) && e.size <= limit_for(c.as_ref(), &self.opts))
+    }
+
+    /// False when no cataloger that reads `e` can find anything in `data`: the
+    /// catalogue's result is the same whether it reads these bytes or none.
+    pub fn relevant(&self, e: &FileEntry, data: &[u8]) -> bool {
+        self.cats.iter().any(|c| c.select(e) && c.relevant(data))
+    }
+}
+
+fn limit_for(c: &dyn Cataloger, opts: &CatalogOptions) -> u64 {
+    if c.binary() {
+        opts.max_binary_size
+    } else {
+        opts.max_metadata_size
+    }
+}
+
+fn catalogers(opts: &CatalogOptions) -> Vec<Box<dyn Cataloger + Send + Sync>> {
+    let mut v: Vec<Box<dyn Cataloger + Send + Sync>> = vec![
         Box::new(osrelease::OsRelease),
         Box::new(dpkg::Dpkg),
         Box::new(apk::Apk),
@@ -156,11 +211,7 @@ pub fn catalog(tree: &dyn FileTree, opts: &CatalogOptions) -> Inventory {
             if !c.select(e) || (e.kind == EntryKind::Symlink && !c.follow_symlinks()) {
                 continue;
             }
-            let limit = if c.binary() {
-                opts.max_binary_size
-            } else {
-                opts.max_metadata_size
-            };
+            let limit = limit_for(c.as_ref(), opts);
             if e.size > limit {
                 notes.push((
                     e.path.clone(),

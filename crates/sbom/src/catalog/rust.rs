@@ -22,9 +22,12 @@ struct AuditPackage {
     dependencies: Vec<usize>,
 }
 
+/// The ELF section cargo-auditable writes.
+pub(crate) const SECTION: &str = ".dep-v0";
+
 /// Packages from a cargo-auditable binary; `Ok(None)` when it has no `.dep-v0` section.
 pub fn parse_auditable(data: &[u8]) -> Result<Option<Vec<Package>>, String> {
-    let Some(sec) = super::elf::section(data, ".dep-v0") else {
+    let Some(sec) = super::elf::section(data, SECTION) else {
         return Ok(None);
     };
     let mut json = Vec::new();

@@ -9,12 +9,12 @@ use std::process::Stdio;
 use std::sync::{Arc, OnceLock};
 
 use secchain_pipeline::{
-    CancellationToken, EventSink, Redactor, RunInfo, SharedFacts, Stage, StageContext, StageReport,
+    CancellationToken, Event, EventSink, Redactor, RunInfo, SharedFacts, Stage, StageContext,
+    StageReport,
 };
 use secchain_secrets::SecretsStage;
 use secchain_test::{LayerBuilder, Registry, TestContext};
 use serde_json::{json, Value};
-use sha2::{Digest as _, Sha256};
 
 /// Pushes `layers` as `REGISTRY/name:1` and rewrites its config with `edit`.
 pub fn push(
@@ -68,44 +68,6 @@ pub fn set_history(config: &mut Value, steps: &[(&str, bool)]) {
     );
 }
 
-/// Writes an OCI image layout of `layers` with `config` (its `rootfs` filled in) to `dir`
-/// and returns `oci:DIR`.
-pub fn layout(dir: &Path, layers: &[LayerBuilder], mut config: Value) -> String {
-    let blobs = dir.join("blobs/sha256");
-    std::fs::create_dir_all(&blobs).unwrap();
-    let put = |bytes: &[u8]| -> (String, usize) {
-        let hex = hex::encode(Sha256::digest(bytes));
-        std::fs::write(blobs.join(&hex), bytes).unwrap();
-        (format!("sha256:{hex}"), bytes.len())
-    };
-    let mut descriptors = Vec::new();
-    let mut diff_ids = Vec::new();
-    for l in layers {
-        diff_ids.push(format!("sha256:{}", hex::encode(Sha256::digest(l.tar()))));
-        let (digest, size) = put(&l.tar_gz());
-        descriptors.push(json!({"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": digest, "size": size}));
-    }
-    config["architecture"] = json!("amd64");
-    config["os"] = json!("linux");
-    config["rootfs"] = json!({"type": "layers", "diff_ids": diff_ids});
-    let (config_digest, config_size) = put(config.to_string().as_bytes());
-    let manifest = json!({
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": config_digest, "size": config_size},
-        "layers": descriptors,
-    });
-    let (manifest_digest, manifest_size) = put(manifest.to_string().as_bytes());
-    let index = json!({
-        "schemaVersion": 2,
-        "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": manifest_digest, "size": manifest_size,
-                       "platform": {"architecture": "amd64", "os": "linux"}}],
-    });
-    std::fs::write(dir.join("index.json"), index.to_string()).unwrap();
-    std::fs::write(dir.join("oci-layout"), r#"{"imageLayoutVersion":"1.0.0"}"#).unwrap();
-    format!("oci:{}", dir.display())
-}
-
 /// A stage context for `image` writing below `out`.
 pub fn context(
     out: &Path,
@@ -152,17 +114,43 @@ pub struct Run {
     pub hygiene: Option<Value>,
     /// The report as JSON plus every file written, concatenated.
     pub everything: String,
+    /// The stage's log lines.
+    pub messages: Vec<String>,
 }
 
-/// Runs the stage on `image`.
+/// Runs the stage on `image` as the pipeline does: `prepare` (which puts the scan in
+/// the run's one pass over the layers), then `run`.
 pub fn run(image: &str, dockerfile: Option<PathBuf>, with: Value, gate: Value) -> Run {
+    run_stage(image, dockerfile, with, gate, true)
+}
+
+/// Runs the stage on `image`, `prepare` first when `prepared` (else the stage walks the
+/// layers on its own, as when the image was opened before it could register).
+pub fn run_stage(
+    image: &str,
+    dockerfile: Option<PathBuf>,
+    with: Value,
+    gate: Value,
+    prepared: bool,
+) -> Run {
     let out = tempfile::tempdir().unwrap();
-    let ctx = context(out.path(), image, dockerfile, with, gate);
+    let mut ctx = context(out.path(), image, dockerfile, with, gate);
+    let (events, mut log) = EventSink::channel(Redactor::default());
+    ctx.events = events;
+    if prepared {
+        SecretsStage.prepare(&ctx);
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
     let report = rt.block_on(SecretsStage.run(ctx)).expect("the stage runs");
+    let mut messages = Vec::new();
+    while let Ok(e) = log.try_recv() {
+        if let Event::StageLog { message, .. } = e.event {
+            messages.push(message);
+        }
+    }
     let read = |name: &str| std::fs::read_to_string(out.path().join("secrets").join(name)).ok();
     let secrets: Value = serde_json::from_str(&read("secrets.json").unwrap()).unwrap();
     let hygiene = read("hygiene.json").map(|t| serde_json::from_str(&t).unwrap());
@@ -175,6 +163,7 @@ pub fn run(image: &str, dockerfile: Option<PathBuf>, with: Value, gate: Value) -
         secrets,
         hygiene,
         everything,
+        messages,
     }
 }
 
