@@ -244,3 +244,69 @@ fn the_link_checker_catches_what_it_should() {
         vec![(1, "a.md".to_string()), (5, "d.md#x".to_string())]
     );
 }
+
+/// The `yaml` blocks of a Markdown page.
+fn yaml_blocks(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        match (&mut current, line.trim_start().strip_prefix("```")) {
+            (None, Some("yaml")) => current = Some(String::new()),
+            (Some(block), Some(_)) => {
+                out.push(std::mem::take(block));
+                current = None;
+            }
+            (Some(block), None) => {
+                block.push_str(line);
+                block.push('\n');
+            }
+            (None, _) => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn every_pipeline_snippet_of_a_stage_page_validates_against_the_schema() {
+    let text = std::fs::read_to_string(repo_root().join("schemas/pipeline.schema.json")).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let p = Project::new();
+    let mut checked = 0;
+    for kind in stage_kinds(&p) {
+        let rel = format!("docs/stages/{kind}.md");
+        let page = std::fs::read_to_string(repo_root().join(&rel)).unwrap();
+        for block in yaml_blocks(&page) {
+            // A stage entry, or a pipeline without its `version:` line; anything else
+            // (a verify policy) is not a pipeline snippet.
+            let pipeline = if block.trim_start().starts_with("- kind:") {
+                let indented: String = block.lines().map(|l| format!("  {l}\n")).collect();
+                format!("version: 1\nstages:\n{indented}")
+            } else if block.lines().any(|l| l == "stages:") {
+                format!("version: 1\n{block}")
+            } else {
+                continue;
+            };
+            let value: serde_json::Value = serde_saphyr::from_str(&pipeline)
+                .unwrap_or_else(|e| panic!("{rel}: a snippet is not YAML: {e}\n{block}"));
+            let errors: Vec<String> = validator
+                .iter_errors(&value)
+                .map(|e| format!("{e} at {}", e.instance_path()))
+                .collect();
+            assert!(
+                errors.is_empty(),
+                "{rel}: a snippet does not validate: {errors:#?}\n{block}"
+            );
+            assert!(
+                value["stages"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|s| s["kind"] == kind.as_str()),
+                "{rel}: a snippet without a `{kind}` stage:\n{block}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "only {checked} snippets checked");
+}
