@@ -55,11 +55,15 @@ pub enum Command {
         /// `scan.gate.severity`, …
         id: String,
     },
-    /// Print documentation generated from this binary: every rule, or the pipeline reference.
+    /// Print documentation generated from this binary: every rule, the pipeline
+    /// reference, or the generated section of one stage's page.
     Docs {
         /// What to print.
         #[arg(value_enum, default_value_t = DocsTopic::Rules)]
         topic: DocsTopic,
+        /// The stage kind, for `secchain docs stage KIND`.
+        #[arg(value_name = "KIND")]
+        kind: Option<String>,
     },
     /// Print the JSON Schema of the pipeline file.
     Schema,
@@ -80,6 +84,8 @@ pub enum DocsTopic {
     Rules,
     /// The pipeline file reference, generated from the schema (Markdown).
     Pipeline,
+    /// The generated section of `docs/stages/KIND.md`: options, gate options, rules (Markdown).
+    Stage,
 }
 
 /// Arguments of `secchain init`.

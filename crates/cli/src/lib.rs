@@ -16,6 +16,7 @@ pub mod init;
 pub mod progress;
 pub mod publish;
 pub mod reference;
+pub mod stage_docs;
 pub mod stages;
 pub mod style;
 pub mod verdict;

@@ -69,11 +69,7 @@ pub fn rules_markdown(docs: &[RuleDoc]) -> String {
 /// The pipeline file reference (`docs/pipeline-reference.md`), rendered from the schema.
 pub fn pipeline_reference(schema: &Value) -> String {
     let empty = Map::new();
-    let defs = schema
-        .get("definitions")
-        .and_then(Value::as_object)
-        .unwrap_or(&empty);
-    let r = Renderer { defs };
+    let r = Renderer::new(schema, &empty);
     let mut out = String::from(
         "# Pipeline file reference\n\n\
          Generated from `schemas/pipeline.schema.json` by `secchain docs pipeline`; do not edit.\n\
@@ -82,8 +78,7 @@ pub fn pipeline_reference(schema: &Value) -> String {
     );
     r.table(&mut out, schema, &["stages"]);
     out.push_str("\n## A stage entry (`stages:`)\n\n");
-    let items = schema.pointer("/properties/stages/items/allOf");
-    let parts = items.and_then(Value::as_array).cloned().unwrap_or_default();
+    let parts = stage_parts(schema);
     if let Some(stage) = parts.first() {
         let mut stage = r.resolve(stage).clone();
         if let (Some(kinds), Some(props)) = (
@@ -94,29 +89,62 @@ pub fn pipeline_reference(schema: &Value) -> String {
         }
         r.table(&mut out, &stage, &[]);
     }
-    for part in parts.iter().skip(2) {
-        let Some(kind) = part
-            .pointer("/if/properties/kind/const")
+    for kind in stage_kinds(schema) {
+        let _ = write!(out, "\n## `kind: {kind}`\n");
+        out.push_str(&stage_options(schema, &kind, "###"));
+    }
+    out
+}
+
+/// The `allOf` parts of a stage entry's schema: the entry, the kinds, then one
+/// `if kind … then with/gate` part per stage kind.
+fn stage_parts(schema: &Value) -> Vec<Value> {
+    schema
+        .pointer("/properties/stages/items/allOf")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The stage kinds the schema describes `with:`/`gate:` for, in registry order.
+pub fn stage_kinds(schema: &Value) -> Vec<String> {
+    stage_parts(schema)
+        .iter()
+        .skip(2)
+        .filter_map(|part| part.pointer("/if/properties/kind/const"))
+        .filter_map(Value::as_str)
+        .map(str::to_string)
+        .collect()
+}
+
+/// The `with:` and `gate:` tables of one stage kind, under headings of `level`
+/// (`"###"`); empty when the schema does not describe the kind.
+pub fn stage_options(schema: &Value, kind: &str, level: &str) -> String {
+    let empty = Map::new();
+    let r = Renderer::new(schema, &empty);
+    let mut out = String::new();
+    let parts = stage_parts(schema);
+    let Some(part) = parts.iter().skip(2).find(|part| {
+        part.pointer("/if/properties/kind/const")
             .and_then(Value::as_str)
-        else {
+            == Some(kind)
+    }) else {
+        return out;
+    };
+    for section in ["with", "gate"] {
+        let Some(schema) = part.pointer(&format!("/then/properties/{section}")) else {
             continue;
         };
-        let _ = write!(out, "\n## `kind: {kind}`\n");
-        for section in ["with", "gate"] {
-            let Some(schema) = part.pointer(&format!("/then/properties/{section}")) else {
-                continue;
-            };
-            let schema = r.without_null(schema);
-            let _ = write!(out, "\n### `{section}:`\n\n");
-            if r.resolve(schema)
-                .get("properties")
-                .and_then(Value::as_object)
-                .is_none_or(Map::is_empty)
-            {
-                out.push_str("No options.\n");
-            } else {
-                r.table(&mut out, schema, &[]);
-            }
+        let schema = r.without_null(schema);
+        let _ = write!(out, "\n{level} `{section}:`\n\n");
+        if r.resolve(schema)
+            .get("properties")
+            .and_then(Value::as_object)
+            .is_none_or(Map::is_empty)
+        {
+            out.push_str("No options.\n");
+        } else {
+            r.table(&mut out, schema, &[]);
         }
     }
     out
@@ -127,7 +155,16 @@ struct Renderer<'a> {
     defs: &'a Map<String, Value>,
 }
 
-impl Renderer<'_> {
+impl<'a> Renderer<'a> {
+    /// A renderer for `schema`'s `definitions` (`empty` when it has none).
+    fn new(schema: &'a Value, empty: &'a Map<String, Value>) -> Self {
+        let defs = schema
+            .get("definitions")
+            .and_then(Value::as_object)
+            .unwrap_or(empty);
+        Renderer { defs }
+    }
+
     fn resolve<'v>(&'v self, schema: &'v Value) -> &'v Value {
         if let Some(name) = schema
             .get("$ref")

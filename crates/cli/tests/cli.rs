@@ -4,6 +4,7 @@
 mod util;
 
 mod ci_files;
+mod docs;
 mod example;
 mod extends;
 mod false_pass;

@@ -1,7 +1,10 @@
-//! The end-of-run output: the summary table (snapshot), no colour off a terminal or with
-//! `NO_COLOR`, and the line naming the gate that rejected the image.
+//! The end-of-run output: the summary table (snapshot), colour on a terminal (run under a
+//! real pseudo-terminal) but not off one or with `NO_COLOR`, and the line naming the gate
+//! that rejected the image.
 
-use crate::util::{repo_root, Project};
+use std::process::{Command, Stdio};
+
+use crate::util::{repo_root, Outcome, Project};
 
 /// Compares `actual` with the committed snapshot; `SECCHAIN_UPDATE_SNAPSHOTS=1` rewrites it.
 pub fn assert_snapshot(name: &str, actual: &str) {
@@ -125,4 +128,63 @@ fn a_scan_gate_failure_names_the_package_and_the_version_to_upgrade_to() {
         "{}",
         outcome.stderr()
     );
+}
+
+/// `word` quoted for `sh`.
+fn shell_quote(word: &str) -> String {
+    format!("'{}'", word.replace('\'', "'\\''"))
+}
+
+/// Runs `secchain ARGS` in the project under a pseudo-terminal (util-linux
+/// `script -qec CMD /dev/null`), with `NO_COLOR` unset unless `no_color`; returns what the
+/// terminal received (stdout and stderr together).
+fn run_on_a_terminal(p: &Project, args: &[&str], no_color: bool) -> Outcome {
+    let command = std::iter::once(env!("CARGO_BIN_EXE_secchain"))
+        .chain(args.iter().copied())
+        .map(shell_quote)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut cmd = Command::new("script");
+    cmd.args(["-qec", &command, "/dev/null"])
+        .current_dir(p.dir.path())
+        .env("HOME", p.home.path())
+        .env_remove("DOCKER_CONFIG")
+        .env_remove("NO_COLOR")
+        .env("CI", "true")
+        .env("TERM", "xterm")
+        .stdin(Stdio::null());
+    if no_color {
+        cmd.env("NO_COLOR", "1");
+    }
+    Outcome(
+        cmd.output()
+            .expect("util-linux `script` runs (apt-get install bsdutils)"),
+    )
+}
+
+#[test]
+fn the_summary_is_coloured_on_a_terminal_only_without_no_color() {
+    let p = Project::new();
+    p.write("pipeline.yaml", PIPELINE);
+    let args = ["run", "--out", "out"];
+
+    // On a terminal: the outcomes are coloured (green pass, bold red gate failure).
+    let tty = run_on_a_terminal(&p, &args, false).expect(1).stdout();
+    assert!(tty.contains("STAGE"), "no summary on the terminal: {tty:?}");
+    assert!(tty.contains("\x1b[32mpassed"), "{tty:?}");
+    assert!(tty.contains("\x1b[1;31mgate failed\x1b[0m"), "{tty:?}");
+
+    // On a terminal with NO_COLOR=1: the same summary, no escape sequence at all.
+    let plain = run_on_a_terminal(&p, &args, true).expect(1).stdout();
+    assert!(
+        plain.contains("STAGE") && plain.contains("gate failed"),
+        "{plain:?}"
+    );
+    assert!(!plain.contains('\x1b'), "colour with NO_COLOR: {plain:?}");
+
+    // Piped (not a terminal), NO_COLOR unset: no colour either.
+    let piped = Outcome(p.cmd(&args).env_remove("NO_COLOR").output().unwrap()).expect(1);
+    assert!(piped.stdout().contains("gate failed"), "{}", piped.stdout());
+    assert!(!piped.stdout().contains('\x1b'), "{:?}", piped.stdout());
+    assert!(!piped.stderr().contains('\x1b'), "{:?}", piped.stderr());
 }

@@ -59,6 +59,35 @@ impl<'de> Deserialize<'de> for Threshold {
     }
 }
 
+/// Deserialises per-rule severities (`{DL3008: error, SEC001: off}`). A YAML 1.1 reader
+/// (the pipeline file's) reads an unquoted `off` as `false`; that is `off` too.
+pub fn severity_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Setting {
+        Name(String),
+        Flag(bool),
+    }
+    BTreeMap::<String, Setting>::deserialize(d)?
+        .into_iter()
+        .map(|(id, setting)| match setting {
+            Setting::Name(name) => Ok((id, name)),
+            Setting::Flag(false) => Ok((id, "off".to_string())),
+            Setting::Flag(true) => Err(serde::de::Error::custom(format!(
+                "`{id}: true` is not a severity: use error, warning, info, style or off"
+            ))),
+        })
+        .collect()
+}
+
+/// The JSON Schema of [`severity_map`]'s input: rule ids to a severity name or `false` (`off`).
+pub fn severity_map_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "object",
+        "additionalProperties": {"anyOf": [{"type": "string"}, {"const": false}]}
+    })
+}
+
 /// The gate of the lint stage.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
@@ -81,6 +110,7 @@ pub struct LintConfig {
     #[serde(rename = "override")]
     pub overrides: Override,
     /// secchain-style severity overrides: `{DL3008: error, SEC001: off}`.
+    #[serde(deserialize_with = "severity_map")]
     pub severity: BTreeMap<String, String>,
     /// Registries `FROM` may use (DL3026); `*` wildcards allowed.
     #[serde(alias = "trustedRegistries", alias = "trusted-registries")]
@@ -268,10 +298,12 @@ mod tests {
 
     #[test]
     fn secchain_yaml_and_errors() {
-        let y = "gate:\n  fail_on: info\nseverity:\n  SEC001: off\n  DL3006: error\n";
+        let y =
+            "gate:\n  fail_on: info\nseverity:\n  SEC001: off\n  DL3006: error\n  DL3008: false\n";
         let c = LintConfig::from_yaml(y, Path::new("lint.yaml")).unwrap();
         assert_eq!(c.threshold(), Threshold::At(Severity::Info));
         assert_eq!(c.severity_of("SEC001", Severity::Warning, true), None);
+        assert_eq!(c.severity_of("DL3008", Severity::Warning, true), None);
         assert_eq!(
             c.severity_of("DL3006", Severity::Warning, true),
             Some(Severity::Error)

@@ -50,6 +50,8 @@ pub struct LintWith {
     #[serde(rename = "override")]
     pub overrides: Override,
     /// Per-rule severity (`off` disables).
+    #[serde(deserialize_with = "crate::config::severity_map")]
+    #[schemars(schema_with = "crate::config::severity_map_schema")]
     pub severity: BTreeMap<String, String>,
     /// Trusted registries for DL3026.
     #[serde(alias = "trustedRegistries")]

@@ -40,6 +40,16 @@ fn checks_config_with_located_problems() {
 }
 
 #[test]
+fn an_unquoted_off_read_as_false_turns_a_rule_off() {
+    // The pipeline file's YAML reader turns `severity: {DL3059: off}` into `false`.
+    let s = LintStage;
+    let with = json!({"severity": {"DL3059": false, "SEC008": "error"}});
+    assert!(s.check_config(&cfg(&with, &json!(null))).is_empty());
+    let p = s.check_config(&cfg(&json!({"severity": {"DL3059": true}}), &json!(null)));
+    assert_eq!(p.len(), 1, "{p:?}");
+}
+
+#[test]
 fn gate_weakening_only_when_less_strict() {
     let s = LintStage;
     assert!(s

@@ -14,6 +14,7 @@
 
 pub mod builder;
 pub mod ci;
+pub mod docs;
 pub mod intoto;
 pub mod policy;
 pub mod slsa;

@@ -47,8 +47,9 @@ pub const PROVENANCE_FILE: &str = "provenance.intoto.jsonl";
 pub const PROVENANCE_MEDIA_TYPE: &str = "application/vnd.in-toto+jsonl";
 
 /// Which other attestations the stage attaches.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[schemars(rename = "ProvenanceAttestKind")]
 pub enum AttestKind {
     /// The sbom stage's CycloneDX document (`--type cyclonedx`).
     Sbom,
@@ -57,22 +58,24 @@ pub enum AttestKind {
 }
 
 /// The stage's `with:`.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "ProvenanceWith")]
 pub struct ProvenanceOptions {
-    /// The signing key: a path or `env://VAR`.
+    /// The signing key: a path (relative to the pipeline file) or `env://VAR`; the
+    /// password comes from `COSIGN_PASSWORD`.
     #[serde(default)]
     pub key: Option<String>,
-    /// Keyless signing settings.
+    /// Keyless signing settings (Fulcio and Rekor), instead of `key`.
     #[serde(default)]
     pub keyless: Option<KeylessConfig>,
-    /// Storage format of the attestations.
+    /// Storage format of the attestations: `legacy` (cosign `.att` tag) or `bundle` (OCI referrer).
     #[serde(default)]
     pub format: SignatureFormat,
-    /// Attach to the image in its registry (default: when the image is in a registry).
+    /// Attach the attestations to the image in its registry (default: when the image is in a registry).
     #[serde(default)]
     pub attach: Option<bool>,
-    /// Other attestations to attach when their stages ran.
+    /// Other attestations to attach before the provenance, when their stages ran and passed.
     #[serde(default = "default_attest")]
     pub attest: Vec<AttestKind>,
 }
@@ -107,8 +110,9 @@ impl ProvenanceOptions {
 
 /// The stage's `gate:`: nothing to configure; the provenance is signed and written
 /// (and attached) or the stage fails.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "ProvenanceGate")]
 pub struct ProvenanceGate {}
 
 /// The `provenance` stage.
@@ -123,6 +127,20 @@ impl Stage for ProvenanceStage {
 
     fn summary(&self) -> &'static str {
         "signs one SLSA v1 provenance linking every stage's outputs by digest, and attaches it (and the SBOM and scan results) to the image"
+    }
+
+    fn config_schema(
+        &self,
+        generator: &mut secchain_pipeline::schemars::SchemaGenerator,
+    ) -> Option<secchain_pipeline::StageSchema> {
+        Some(secchain_pipeline::StageSchema::of::<
+            ProvenanceOptions,
+            ProvenanceGate,
+        >(generator))
+    }
+
+    fn rule_docs(&self) -> Vec<secchain_pipeline::RuleDoc> {
+        crate::docs::rule_docs()
     }
 
     fn check_config(&self, config: &StageConfig<'_>) -> Vec<ConfigProblem> {
@@ -286,7 +304,7 @@ async fn run(ctx: &StageContext) -> Result<StageReport, StageError> {
         ),
         (false, false) => {
             report.findings.push(Finding {
-                rule: "provenance:not-attached".into(),
+                rule: crate::docs::NOT_ATTACHED.into(),
                 severity: "warning".into(),
                 message: format!(
                     "{image} is not in a registry: the provenance is only in {PROVENANCE_FILE}"

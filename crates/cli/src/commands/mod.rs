@@ -39,7 +39,7 @@ pub fn dispatch(cli: Cli) -> Result<i32, CliError> {
         Command::Key { command } => sign::key(&command),
         Command::Init(args) => init::init(&args),
         Command::ExplainRule { id } => reference::explain_rule(&id),
-        Command::Docs { topic } => reference::docs(topic),
+        Command::Docs { topic, kind } => reference::docs(topic, kind.as_deref()),
         Command::Schema => reference::schema(),
         Command::Completions { shell } => reference::completions(shell),
         Command::Man => reference::man(),

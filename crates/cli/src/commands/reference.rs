@@ -4,7 +4,7 @@
 use std::io::Write as _;
 
 use crate::cli::{Cli, DocsTopic};
-use crate::{reference, stages, CliError, EXIT_PASS, EXIT_USAGE};
+use crate::{reference, stage_docs, stages, CliError, EXIT_PASS, EXIT_USAGE};
 use clap::CommandFactory as _;
 
 /// `secchain schema`: the pipeline file's JSON Schema.
@@ -48,13 +48,42 @@ pub fn explain_rule(id: &str) -> Result<i32, CliError> {
     Ok(EXIT_USAGE)
 }
 
-/// `secchain docs [TOPIC]`.
-pub fn docs(topic: DocsTopic) -> Result<i32, CliError> {
+/// `secchain docs [TOPIC] [KIND]`.
+pub fn docs(topic: DocsTopic, kind: Option<&str>) -> Result<i32, CliError> {
     let registry = stages::registry();
-    let text = match topic {
-        DocsTopic::Rules => reference::rules_markdown(&reference::rule_docs(&registry)),
-        DocsTopic::Pipeline => {
-            reference::pipeline_reference(&secchain_pipeline::pipeline_schema(&registry))
+    let schema = secchain_pipeline::pipeline_schema(&registry);
+    let text = match (topic, kind) {
+        (DocsTopic::Rules, None) => reference::rules_markdown(&reference::rule_docs(&registry)),
+        (DocsTopic::Pipeline, None) => reference::pipeline_reference(&schema),
+        (DocsTopic::Stage, Some(kind)) => {
+            let docs = reference::rule_docs(&registry);
+            match stage_docs::stage_section(&schema, &docs, kind) {
+                Some(text) => text,
+                None => {
+                    let kinds = reference::stage_kinds(&schema);
+                    let hint = match secchain_pipeline::diag::did_you_mean(
+                        kind,
+                        kinds.iter().map(String::as_str),
+                    ) {
+                        Some(close) => format!("did you mean `{close}`?"),
+                        None => format!("the stage kinds are: {}", kinds.join(", ")),
+                    };
+                    eprintln!("error: no stage kind `{kind}`\n  hint: {hint}");
+                    return Ok(EXIT_USAGE);
+                }
+            }
+        }
+        (DocsTopic::Stage, None) => {
+            eprintln!(
+                "error: `secchain docs stage` needs a stage kind\n  hint: for example `secchain docs stage lint`; `secchain stages` lists them"
+            );
+            return Ok(EXIT_USAGE);
+        }
+        (_, Some(kind)) => {
+            eprintln!(
+                "error: unexpected argument `{kind}`\n  hint: only `secchain docs stage KIND` takes a stage kind"
+            );
+            return Ok(EXIT_USAGE);
         }
     };
     print!("{text}");
