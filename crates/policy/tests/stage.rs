@@ -7,8 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use secchain_pipeline::{
-    CancellationToken, EventSink, Outcome, Redactor, RunInfo, SharedFacts, Stage, StageConfig,
-    StageContext, StageError, StageRecord,
+    Outcome, RunInfo, Stage, StageConfig, StageContext, StageError, StageRecord,
 };
 use secchain_policy::PolicyStage;
 use serde_json::{json, Value};
@@ -110,31 +109,16 @@ fn sign_record(name: &str, outcome: Outcome, data: Value) -> StageRecord {
 fn ctx(dir: &Path, with: Value, finished: Vec<StageRecord>) -> StageContext {
     let run = RunInfo {
         image: Some(format!("{}:1.4", common::REPO)),
-        dockerfile: None,
-        platform: None,
         base_dir: dir.to_path_buf(),
         out_root: dir.join("out"),
-        pipeline_path: "pipeline.yaml".into(),
-        pipeline_digest: "sha256:0".into(),
-        extends: vec![],
-        started_at: "2025-01-01T00:00:00Z".into(),
-        version: "0.1.0".into(),
-        effective_pipeline: json!({}),
         dry_run: true,
-        subject_digest: Default::default(),
+        ..RunInfo::default()
     };
     run.subject_digest.set(common::DIGEST.into()).unwrap();
     StageContext {
-        name: "policy".into(),
         with,
-        gate: Value::Null,
-        run: Arc::new(run),
-        out_dir: dir.join("out/policy"),
-        facts: SharedFacts::default(),
         finished: Arc::new(finished),
-        events: EventSink::discard(),
-        cancel: CancellationToken::new(),
-        redactor: Redactor::default(),
+        ..StageContext::detached("policy", run)
     }
 }
 

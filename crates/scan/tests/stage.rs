@@ -3,42 +3,23 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use common::*;
-use secchain_pipeline::{
-    CancellationToken, EventSink, Redactor, RunInfo, SharedFacts, Stage, StageConfig, StageContext,
-    StageError,
-};
+use secchain_pipeline::{RunInfo, SharedFacts, Stage, StageConfig, StageContext, StageError};
 use secchain_scan::matching::ScanInventory;
 use secchain_scan::{Distro, ScanStage};
 
 fn ctx(dir: &std::path::Path, facts: SharedFacts, gate: serde_json::Value) -> StageContext {
+    let run = RunInfo {
+        image: Some("registry.example/app:1".into()),
+        base_dir: dir.to_path_buf(),
+        out_root: dir.join("out"),
+        ..RunInfo::default()
+    };
     StageContext {
-        name: "scan".into(),
         with: serde_json::json!({"formats": ["html", "gitlab", "cyclonedx-vex", "table"]}),
         gate,
-        run: Arc::new(RunInfo {
-            image: Some("registry.example/app:1".into()),
-            dockerfile: None,
-            platform: None,
-            base_dir: dir.to_path_buf(),
-            out_root: dir.join("out"),
-            pipeline_path: "pipeline.yaml".into(),
-            pipeline_digest: "sha256:00".into(),
-            extends: Vec::new(),
-            started_at: "2024-06-01T00:00:00Z".into(),
-            version: "0.1.0".into(),
-            effective_pipeline: serde_json::Value::Null,
-            dry_run: false,
-            subject_digest: Default::default(),
-        }),
-        out_dir: dir.join("out/scan"),
         facts,
-        finished: Arc::new(Vec::new()),
-        events: EventSink::discard(),
-        cancel: CancellationToken::new(),
-        redactor: Redactor::default(),
+        ..StageContext::detached("scan", run)
     }
 }
 

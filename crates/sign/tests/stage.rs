@@ -5,13 +5,9 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use common::{other_keys, World, PASSWORD};
-use secchain_pipeline::{
-    CancellationToken, EventSink, Redactor, RunInfo, SharedFacts, Stage, StageConfig, StageContext,
-    StageError,
-};
+use secchain_pipeline::{RunInfo, Stage, StageConfig, StageContext, StageError};
 use secchain_sign::SignStage;
 use serde_json::json;
 
@@ -32,31 +28,16 @@ fn cfg<'a>(
 }
 
 fn ctx(dir: &Path, image: &str, with: serde_json::Value, dry_run: bool) -> StageContext {
+    let run = RunInfo {
+        image: Some(image.to_string()),
+        base_dir: dir.to_path_buf(),
+        out_root: dir.join("out"),
+        dry_run,
+        ..RunInfo::default()
+    };
     StageContext {
-        name: "sign".into(),
         with,
-        gate: serde_json::Value::Null,
-        run: Arc::new(RunInfo {
-            image: Some(image.to_string()),
-            dockerfile: None,
-            platform: None,
-            base_dir: dir.to_path_buf(),
-            out_root: dir.join("out"),
-            pipeline_path: "pipeline.yaml".into(),
-            pipeline_digest: "sha256:0".into(),
-            extends: Vec::new(),
-            started_at: "2026-01-01T00:00:00Z".into(),
-            version: "0.1.0".into(),
-            effective_pipeline: json!({}),
-            dry_run,
-            subject_digest: Default::default(),
-        }),
-        out_dir: dir.join("out/sign"),
-        facts: SharedFacts::default(),
-        finished: Arc::new(Vec::new()),
-        events: EventSink::discard(),
-        cancel: CancellationToken::new(),
-        redactor: Redactor::default(),
+        ..StageContext::detached("sign", run)
     }
 }
 

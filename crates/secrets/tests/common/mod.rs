@@ -6,12 +6,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::sync::{Arc, OnceLock};
 
-use secchain_pipeline::{
-    CancellationToken, Event, EventSink, Redactor, RunInfo, SharedFacts, Stage, StageContext,
-    StageReport,
-};
+use secchain_pipeline::{Event, EventSink, Redactor, RunInfo, Stage, StageContext, StageReport};
 use secchain_secrets::SecretsStage;
 use secchain_test::{LayerBuilder, Registry, TestContext};
 use serde_json::{json, Value};
@@ -76,31 +72,18 @@ pub fn context(
     with: Value,
     gate: Value,
 ) -> StageContext {
+    let run = RunInfo {
+        image: Some(image.to_string()),
+        dockerfile,
+        platform: Some("linux/amd64".into()),
+        base_dir: out.to_path_buf(),
+        out_root: out.to_path_buf(),
+        ..RunInfo::default()
+    };
     StageContext {
-        name: "secrets".into(),
         with,
         gate,
-        run: Arc::new(RunInfo {
-            image: Some(image.to_string()),
-            dockerfile,
-            platform: Some("linux/amd64".into()),
-            base_dir: out.to_path_buf(),
-            out_root: out.to_path_buf(),
-            pipeline_path: "pipeline.yaml".into(),
-            pipeline_digest: "sha256:00".into(),
-            extends: Vec::new(),
-            started_at: "2025-01-01T00:00:00Z".into(),
-            version: "0.1.0".into(),
-            effective_pipeline: json!({}),
-            dry_run: false,
-            subject_digest: OnceLock::new(),
-        }),
-        out_dir: out.join("secrets"),
-        facts: SharedFacts::default(),
-        finished: Arc::new(Vec::new()),
-        events: EventSink::discard(),
-        cancel: CancellationToken::new(),
-        redactor: Redactor::default(),
+        ..StageContext::detached("secrets", run)
     }
 }
 
