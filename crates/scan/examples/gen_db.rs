@@ -6,6 +6,10 @@
 //! ```
 //! Prints import time, database size, matching time and peak memory (VmHWM).
 
+/// The allocator the `secchain` binary uses, so the numbers are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::Write;
 use std::time::Instant;
 

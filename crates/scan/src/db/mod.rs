@@ -225,65 +225,56 @@ impl Database {
                  WHERE f.ecosystem = ?1 AND f.name = ?2 AND a.withdrawn IS NULL",
             )
             .map_err(DbError::sql(&self.path))?;
-        let rows = stmt
-            .query_map([base, name], |r| {
-                let kev = match r.get::<_, Option<String>>(10)? {
-                    Some(date_added) => Some(KevEntry {
-                        date_added,
-                        due_date: r.get(11)?,
-                        ransomware: r.get(12)?,
-                    }),
-                    None => None,
-                };
-                let epss = match (r.get::<_, Option<f64>>(13)?, r.get::<_, Option<f64>>(14)?) {
-                    (Some(score), Some(percentile)) => Some(EpssEntry { score, percentile }),
-                    _ => None,
-                };
-                Ok((
-                    (r.get::<_, Option<String>>(9)?, kev, epss),
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, Option<String>>(5)?,
-                    r.get::<_, Option<String>>(6)?,
-                    r.get::<_, String>(7)?,
-                    r.get::<_, String>(8)?,
-                ))
-            })
-            .map_err(DbError::sql(&self.path))?;
+        let sql = DbError::sql(&self.path);
+        let mut rows = stmt.query([base, name]).map_err(&sql)?;
         let mut out = Vec::new();
-        for row in rows {
-            let (
-                (cve, kev, epss),
-                id,
-                aliases,
-                upstream,
-                summary,
-                severity,
-                rating,
-                url,
-                release,
-                data,
-            ) = row.map_err(DbError::sql(&self.path))?;
+        while let Some(r) = rows.next().map_err(&sql)? {
+            let id: String = r.get(0).map_err(&sql)?;
+            // The JSON columns are parsed in place, never copied into a String first.
+            let json = |i: usize, what: &str| -> Result<&str, DbError> {
+                let unreadable = |e: &dyn std::fmt::Display| DbError::Schema {
+                    path: self.path.clone(),
+                    message: format!("advisory {id}: unreadable {what}: {e}"),
+                };
+                let value = r.get_ref(i).map_err(|e| unreadable(&e))?;
+                value.as_str().map_err(|e| unreadable(&e))
+            };
             let corrupt = |what: &str, e: serde_json::Error| DbError::Schema {
                 path: self.path.clone(),
                 message: format!("advisory {id}: unreadable {what}: {e}"),
             };
+            let kev = match r.get::<_, Option<String>>(10).map_err(&sql)? {
+                Some(date_added) => Some(KevEntry {
+                    date_added,
+                    due_date: r.get(11).map_err(&sql)?,
+                    ransomware: r.get(12).map_err(&sql)?,
+                }),
+                None => None,
+            };
+            let epss = match (
+                r.get::<_, Option<f64>>(13).map_err(&sql)?,
+                r.get::<_, Option<f64>>(14).map_err(&sql)?,
+            ) {
+                (Some(score), Some(percentile)) => Some(EpssEntry { score, percentile }),
+                _ => None,
+            };
             out.push(AdvisoryHit {
-                aliases: serde_json::from_str(&aliases).map_err(|e| corrupt("aliases", e))?,
-                upstream: serde_json::from_str(&upstream).map_err(|e| corrupt("upstream", e))?,
-                severity: serde_json::from_str(&severity).map_err(|e| corrupt("severity", e))?,
-                affected: serde_json::from_str(&data).map_err(|e| corrupt("affected data", e))?,
-                id,
-                summary,
-                rating,
-                url,
-                release,
-                cve,
+                aliases: serde_json::from_str(json(1, "aliases")?)
+                    .map_err(|e| corrupt("aliases", e))?,
+                upstream: serde_json::from_str(json(2, "upstream")?)
+                    .map_err(|e| corrupt("upstream", e))?,
+                severity: serde_json::from_str(json(4, "severity")?)
+                    .map_err(|e| corrupt("severity", e))?,
+                affected: serde_json::from_str(json(8, "affected data")?)
+                    .map_err(|e| corrupt("affected data", e))?,
+                summary: r.get(3).map_err(&sql)?,
+                rating: r.get(5).map_err(&sql)?,
+                url: r.get(6).map_err(&sql)?,
+                release: r.get(7).map_err(&sql)?,
+                cve: r.get(9).map_err(&sql)?,
                 kev,
                 epss,
+                id,
             });
         }
         Ok(out)
