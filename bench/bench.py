@@ -411,6 +411,7 @@ class Bench:
         self.images = {}
         self.refs = {}
         self.durations: dict[str, float] = {}  # seconds per group (and for building and serving the images)
+        self.load_at_start = os.getloadavg()  # other work on the machine skews wall times: reported
         sizes = list(SCALE_IMAGES[:-1]) + [SCALE_QUICK_LAST if args.quick else SCALE_IMAGES[-1]]
         self.scale_sizes: dict[str, int] = dict(sizes)
         self.scale_names = [name for name, _ in sizes]
@@ -884,6 +885,9 @@ class Bench:
             "\"Cold cache\": secchain's blob cache (`SECCHAIN_CACHE_DIR`) and syft's temp dir are fresh, empty directories "
             "on every run; the OS page cache is warm. The registry is `docker-registry` on loopback.",
             "- **Durations (wall clock of this run):** " + ", ".join(f"{k} {fmt_duration(v)}" for k, v in self.durations.items()),
+            "- **Load average (1, 5, 15 min):** at the start " + ", ".join(f"{x:.1f}" for x in self.load_at_start)
+            + "; at the end " + ", ".join(f"{x:.1f}" for x in os.getloadavg())
+            + f" (on {m['cores']} cores: above that, other processes competed with the benchmarks)",
             "",
             "## Images",
             "",
