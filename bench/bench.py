@@ -987,7 +987,9 @@ class Bench:
                        f"{self.failed_or(sbom.peer, cells[4])} | {ratio_cell(sbom)} | {counts} |")
             prev = cur
         out += ["", "The images are copies of the PyPI tree (real Python distributions, whole, under "
-                "/opt/appN/site-packages, one layer per copy), so only the size changes from one to the next."]
+                "/opt/appN/site-packages, one layer per copy), so only the size changes from one to the next. "
+                "Components: secchain lists a package found at several paths once (its identity is type, name, "
+                "version, arch), syft once per path, so the counts part once the image holds several copies."]
         return out
 
     def scale_advisories_table(self) -> list[str]:
