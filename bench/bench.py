@@ -395,6 +395,7 @@ SCALE_IMAGES = (("scale-10mb", 10_000_000), ("scale-100mb", 100_000_000), ("scal
 SCALE_QUICK_LAST = ("scale-400mb", 400_000_000)
 SCALE_PACKAGES = (100, 1_000, 5_000)
 SCALE_ADVISORIES = (10_000, 100_000, 300_000)
+SCALE_RUNS = 3  # per point, whatever --runs says: enough to show growth, and it keeps the full run short
 
 
 class Bench:
@@ -786,8 +787,15 @@ class Bench:
             note += " (" + "; ".join(f"{st['name']}: {st['reason']}" for st in bad) + ")"
         return note
 
-    # scale: the same measurements at several sizes (issue #9)
+    # scale: the same measurements at several sizes (issue #9), SCALE_RUNS runs per point
     def bench_scale(self):
+        saved, self.runs = self.runs, SCALE_RUNS
+        try:
+            self.scale_points()
+        finally:
+            self.runs = saved
+
+    def scale_points(self):
         for name in self.scale_names:
             self.scale_image_point(name)
         if not self.has_scan():
@@ -961,7 +969,7 @@ class Bench:
     def scale_section(self) -> list[str]:
         """The Scale section: one table per dimension, each cell with its growth over the row above."""
         out = ["", "## Scale", "",
-               "The same measurements at several sizes, " + str(self.runs) + " runs per point; each cell is the "
+               f"The same measurements at several sizes, {SCALE_RUNS} runs per point; each cell is the "
                "median in seconds (or ms, MB) and, from the second size on, its growth over the size above "
                "(×factor), next to the growth of the size itself."]
         out += self.scale_images_table() + self.scale_advisories_table() + self.scale_packages_table()
