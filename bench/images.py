@@ -31,6 +31,7 @@ import shutil
 import stat
 import tarfile
 import tempfile
+from typing import Iterator
 
 # Bump when anything below changes what an image contains: old caches are ignored.
 VERSION = "v1"
@@ -147,6 +148,14 @@ class LayerWriter:
         """Hides everything lower layers put in `directory`."""
         self.add_bytes(f"{directory.strip('/')}/.wh..wh..opq", b"")
         self.whiteouts += 1
+
+    def add_files(self, src: str, dest: str, rels: list[str]) -> None:
+        """Adds the regular files `rels` (paths relative to `src`, in the given order) under `dest`."""
+        for rel in rels:
+            path = os.path.join(src, rel)
+            mode = stat.S_IMODE(os.stat(path).st_mode)
+            with open(path, "rb") as f:
+                self.add_file(f"{dest.strip('/')}/{rel}", f, os.path.getsize(path), mode)
 
     def add_tree(self, src, dest, skip=()):
         """Adds the tree at `src` as `dest`, depth first in sorted order.
@@ -452,3 +461,71 @@ class Builder:
             "Env": [PATH_ENV],
             "Cmd": ["/usr/local/bin/server"],
         })
+
+    # -- the scale family -----------------------------------------------------
+
+    def scale(self, name: str, target: int) -> dict:
+        """An image of about `target` uncompressed bytes made only of real PyPI distributions.
+
+        The same material at every size, so the scale rows show how time grows
+        with size alone: whole copies of the PyPI tree (one layer each, under
+        /opt/appN/site-packages), then one partial copy holding the
+        distributions (whole, in name order, skipping those that do not fit)
+        that fill the rest. Every copy keeps its `.dist-info`, so an SBOM
+        finds the packages of every copy.
+        """
+        dists = python_distributions(self.fixtures["pypi"])
+        full = sum(size for _, _, size in dists)
+        # Tar headers (512 bytes per entry and PAX records) add a few percent: aim a little lower.
+        content = int(target * 0.95)
+        copies, rest = divmod(content, full)
+        layers = [self._scale_copy(i, [rels for _, rels, _ in dists], "all") for i in range(copies)]
+        partial = list(fill_greedily(dists, rest))
+        if partial:
+            layers.append(self._scale_copy(copies, partial, f"{rest}"))
+        return self.image(name, layers, {"Env": [PATH_ENV], "Cmd": ["python3"]})
+
+    def _scale_copy(self, index: int, parts: list[list[str]], what: str) -> dict:
+        """Layer `index` of a scale image: the files `parts` of the PyPI tree under /opt/appN."""
+        src = self.fixtures["pypi"]
+        rels = sorted(rel for part in parts for rel in part)
+        dest = f"opt/app{index}/site-packages"
+
+        def fill(w: LayerWriter) -> None:
+            w.add_files(src, dest, rels)
+
+        return self.layer(f"scale-{index}-{what}", fill, f"pip install --target /{dest} (copy {index})")
+
+
+def python_distributions(site: str) -> list[tuple[str, list[str], int]]:
+    """(name, files relative to `site`, bytes) of each distribution installed in `site`, by name.
+
+    The files are those of the distribution's RECORD that exist under `site`
+    (scripts installed elsewhere, `../../bin/...`, are left out).
+    """
+    out = []
+    for d in sorted(os.listdir(site)):
+        record = os.path.join(site, d, "RECORD")
+        if not (d.endswith(".dist-info") and os.path.isfile(record)):
+            continue
+        rels = sorted(set(_record_paths(site, record)))
+        size = sum(os.path.getsize(os.path.join(site, r)) for r in rels)
+        out.append((d, rels, size))
+    return out
+
+
+def _record_paths(site: str, record: str) -> Iterator[str]:
+    with open(record, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            rel = line.rsplit(",", 2)[0].strip().strip('"')
+            if rel and not rel.startswith(("..", "/")) and os.path.isfile(os.path.join(site, rel)):
+                yield os.path.normpath(rel)
+
+
+def fill_greedily(dists: list[tuple[str, list[str], int]], budget: int) -> Iterator[list[str]]:
+    """The file lists of the distributions, in order, that fit in `budget` bytes together."""
+    used = 0
+    for _, rels, size in dists:
+        if used + size <= budget:
+            used += size
+            yield rels
