@@ -41,6 +41,7 @@ fuzz_target!(|data: &[u8]| {
         env: &env,
         fetch: None,
         check_files: false,
+        image: None,
     };
     let name = Path::new("/nonexistent/secchain-fuzz/pipeline.yaml");
     let Err(err) = load_text(name, text, &opts) else {

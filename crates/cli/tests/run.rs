@@ -318,3 +318,25 @@ fn junit_and_github_actions_outputs_are_written() {
         "{outs}"
     );
 }
+
+#[test]
+fn the_command_line_image_satisfies_stages_that_need_one() {
+    let p = Project::new();
+    // No `image:` in the file: `--image` supplies it, for the check and for the run.
+    p.write(
+        "p.yaml",
+        "version: 1\nstages:\n  - kind: secrets\n    with: {hygiene: false}\n",
+    );
+    let image = format!(
+        "oci:{}",
+        crate::util::repo_root()
+            .join("examples/hello/image")
+            .display()
+    );
+    let without = p.run(&["run", "--dry-run", "-f", "p.yaml"]).expect(2);
+    assert!(without.stderr().contains("image:"), "{}", without.stderr());
+    p.run(&["run", "--dry-run", "-f", "p.yaml", "--image", &image])
+        .expect(0);
+    let report = p.report("secchain-out");
+    assert_eq!(stage(&report, "secrets")["outcome"], "passed");
+}

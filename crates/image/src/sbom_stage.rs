@@ -17,8 +17,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use secchain_oci::{ImageSource, OpenOptions, Platform};
 use secchain_pipeline::{
-    parse_section, ConfigProblem, OutputRecord, Stage, StageConfig, StageContext, StageError,
-    StageReport,
+    count, parse_section, ConfigProblem, OutputRecord, Stage, StageConfig, StageContext,
+    StageError, StageReport,
 };
 use secchain_sbom::{Inventory, SubjectImage};
 use serde::Deserialize;
@@ -298,13 +298,16 @@ fn summary(inv: &Inventory, platforms: Option<usize>) -> String {
         .map(|d| format!(" on {} {}", d.id, d.version_id.clone().unwrap_or_default()))
         .unwrap_or_default();
     let platforms = platforms
-        .map(|n| format!(" across {n} platforms"))
+        .map(|n| format!(" across {}", count(n, "platform", "platforms")))
         .unwrap_or_default();
     let notes = match inv.notes.len() {
         0 => String::new(),
-        n => format!(", {n} note(s)"),
+        n => format!(", {}", count(n, "note", "notes")),
     };
-    format!("{} packages{distro}{platforms}{notes}", inv.packages.len())
+    format!(
+        "{}{distro}{platforms}{notes}",
+        count(inv.packages.len(), "package", "packages")
+    )
 }
 
 fn data(subject: &Subject, inv: &Inventory, platforms: &[String]) -> serde_json::Value {

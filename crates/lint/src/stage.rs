@@ -25,7 +25,7 @@ use crate::report::LintReport;
 use crate::severity::Severity;
 use async_trait::async_trait;
 use secchain_pipeline::{
-    parse_section, ConfigProblem, Finding, Stage, StageConfig, StageContext, StageError,
+    count, parse_section, ConfigProblem, Finding, Stage, StageConfig, StageContext, StageError,
     StageReport,
 };
 use serde::Deserialize;
@@ -266,8 +266,8 @@ impl Stage for LintStage {
         let blocking = findings.iter().filter(|f| f.blocking).count();
         Ok(StageReport {
             summary: format!(
-                "{} findings ({} error, {} warning, {} info, {} style), {blocking} blocking",
-                findings.len(),
+                "{} ({} error, {} warning, {} info, {} style), {blocking} blocking",
+                count(findings.len(), "finding", "findings"),
                 s.error,
                 s.warning,
                 s.info,

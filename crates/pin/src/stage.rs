@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use async_trait::async_trait;
 use secchain_oci::OpenOptions;
 use secchain_pipeline::{
-    parse_section, ConfigProblem, Finding, Stage, StageConfig, StageContext, StageError,
+    count, parse_section, ConfigProblem, Finding, Stage, StageConfig, StageContext, StageError,
     StageReport,
 };
 
@@ -222,10 +222,10 @@ impl Stage for PinStage {
             "pinned"
         };
         report.summary = format!(
-            "{} reference(s) in {} file(s); {verb} {pinned_now}; {} finding(s)",
-            planned.pins.len(),
-            files.len(),
-            report.findings.len()
+            "{} in {}; {verb} {pinned_now}; {}",
+            count(planned.pins.len(), "reference", "references"),
+            count(files.len(), "file", "files"),
+            count(report.findings.len(), "finding", "findings")
         );
         report.data = serde_json::json!({ "pins": planned.pins });
         Ok(report)

@@ -12,7 +12,7 @@
 //! ```no_run
 //! # async fn demo(registry: secchain_pipeline::StageRegistry) {
 //! use secchain_pipeline::*;
-//! let opts = LoadOptions { registry: &registry, env: &ProcessEnv, fetch: None, check_files: true };
+//! let opts = LoadOptions { registry: &registry, env: &ProcessEnv, fetch: None, check_files: true, image: None };
 //! let loaded = load("pipeline.yaml".as_ref(), &opts).expect("valid pipeline");
 //! let run = RunOptions { out_dir: "secchain-out".into(), dry_run: true, platform: None, image: None, version: "0.1.0".into() };
 //! let report = execute(&loaded, &registry, &run, EventSink::discard(), Default::default()).await.unwrap();
@@ -52,7 +52,7 @@ pub use model::{Pipeline, StageSpec};
 pub use output::{sha256_digest, write_atomic, OutputRecord};
 pub use redact::Redactor;
 pub use registry::StageRegistry;
-pub use report::{Outcome, RunReport, RunResult, StageRecord};
+pub use report::{count, Outcome, RunReport, RunResult, StageRecord};
 pub use schema::{pipeline_schema, StageSchema};
 /// Re-exported so stages name the same schema types the engine composes.
 pub use schemars;

@@ -37,6 +37,9 @@ pub struct LoadOptions<'a> {
     pub fetch: Option<&'a dyn Fetch>,
     /// Check that referenced files (the Dockerfile) exist.
     pub check_files: bool,
+    /// The image given on the command line (`--image`): it stands in for the file's
+    /// `image:` when the stages' configuration is checked.
+    pub image: Option<&'a str>,
 }
 
 /// A pipeline ready to run.

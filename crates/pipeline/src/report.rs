@@ -177,3 +177,9 @@ pub fn now_rfc3339() -> String {
     let f = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
     format!("{}.{millis:03}Z", now.format(&f).unwrap_or_default())
 }
+
+/// `n` and the noun in its number, for summary lines: `count(1, "package", "packages")`
+/// is "1 package", `count(3, ...)` "3 packages".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

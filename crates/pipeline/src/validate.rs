@@ -211,7 +211,7 @@ fn check_stages(
             name: stage.id(),
             with: stage.with.as_ref().unwrap_or(&null),
             gate: stage.gate.as_ref().unwrap_or(&null),
-            image: pipeline.image.as_deref(),
+            image: opts.image.or(pipeline.image.as_deref()),
             dockerfile: dockerfile.as_deref(),
             base_dir,
         };

@@ -17,6 +17,7 @@ fn rendered_error(text: &str) -> String {
         env: &env,
         fetch: None,
         check_files: false,
+        image: None,
     };
     load_text(Path::new("/nonexistent/pipeline.yaml"), text, &opts)
         .expect_err("the input is not a valid pipeline")

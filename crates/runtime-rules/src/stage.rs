@@ -14,7 +14,7 @@
 
 use async_trait::async_trait;
 use secchain_pipeline::{
-    parse_section, ConfigProblem, Finding, Stage, StageConfig, StageContext, StageError,
+    count, parse_section, ConfigProblem, Finding, Stage, StageConfig, StageContext, StageError,
     StageReport,
 };
 
@@ -185,7 +185,10 @@ impl Stage for RuntimeRulesStage {
                 ""
             },
             if blocking > 0 {
-                format!("; {blocking} blocking finding(s)")
+                format!(
+                    "; {}",
+                    count(blocking, "blocking finding", "blocking findings")
+                )
             } else {
                 String::new()
             }

@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use secchain_pipeline::{
-    parse_section, ConfigProblem, Finding, Stage, StageConfig, StageContext, StageError,
+    count, parse_section, ConfigProblem, Finding, Stage, StageConfig, StageContext, StageError,
     StageReport,
 };
 use serde::Deserialize;
@@ -270,9 +270,9 @@ impl Stage for ScanStage {
         }
         out.findings = stage_findings(&report);
         let counts = format!(
-            "{} vulnerabilities in {} packages ({} blocking, {} suppressed)",
-            report.counts.total,
-            report.packages_scanned,
+            "{} in {} ({} blocking, {} suppressed)",
+            count(report.counts.total, "vulnerability", "vulnerabilities"),
+            count(report.packages_scanned, "package", "packages"),
             report.counts.blocking,
             report.counts.suppressed
         );

@@ -16,7 +16,7 @@ use async_trait::async_trait;
 use secchain_image::{register_pass, subject, take_pass_result, Subject};
 use secchain_oci::{Content, ErrorKind};
 use secchain_pipeline::{
-    parse_section, ConfigProblem, Finding, Stage, StageConfig, StageContext, StageError,
+    count, parse_section, ConfigProblem, Finding, Stage, StageConfig, StageContext, StageError,
     StageReport,
 };
 
@@ -307,12 +307,16 @@ fn summary(
         .filter(|s| s.suppressed_by.is_none())
         .collect();
     let hidden = active.iter().filter(|s| !s.visible_in_final_image).count();
-    let mut parts = vec![format!("{} secret(s)", active.len())];
+    let mut parts = vec![count(active.len(), "secret", "secrets")];
     if hidden > 0 {
         parts[0].push_str(&format!(" ({hidden} only in earlier layers)"));
     }
     if let Some(h) = hygiene {
-        parts.push(format!("{} hygiene finding(s)", h.findings.len()));
+        parts.push(count(
+            h.findings.len(),
+            "hygiene finding",
+            "hygiene findings",
+        ));
     }
     let suppressed = secrets.len() - active.len();
     if suppressed > 0 {

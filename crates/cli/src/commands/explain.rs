@@ -6,7 +6,7 @@ use crate::{stages, CliError, EXIT_PASS};
 
 /// Prints the effective pipeline at `path` with provenance comments.
 pub fn explain(path: &Path) -> Result<i32, CliError> {
-    let loaded = super::load_pipeline(path, &stages::registry())?;
+    let loaded = super::load_pipeline(path, &stages::registry(), None)?;
     print!(
         "{}",
         secchain_pipeline::explain::explain(&loaded.tree, &loaded.sources)

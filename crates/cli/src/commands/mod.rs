@@ -50,6 +50,7 @@ pub fn dispatch(cli: Cli) -> Result<i32, CliError> {
 pub(crate) fn load_pipeline(
     path: &Path,
     registry: &StageRegistry,
+    image: Option<&str>,
 ) -> Result<LoadedPipeline, CliError> {
     let fetcher = crate::fetch::HttpsFetcher::new();
     let opts = LoadOptions {
@@ -57,6 +58,7 @@ pub(crate) fn load_pipeline(
         env: &ProcessEnv,
         fetch: Some(&fetcher),
         check_files: true,
+        image,
     };
     load(path, &opts).map_err(|e| {
         let count = e.diagnostics.len();

@@ -14,7 +14,7 @@ use crate::{stages, CliError};
 /// Runs the pipeline and returns the run's exit code.
 pub fn run(args: &RunArgs) -> Result<i32, CliError> {
     let registry = stages::registry();
-    let loaded = super::load_pipeline(&args.pipeline.file, &registry)?;
+    let loaded = super::load_pipeline(&args.pipeline.file, &registry, args.image.as_deref())?;
     let report = execute_loaded(
         &loaded,
         &registry,

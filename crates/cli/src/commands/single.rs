@@ -62,6 +62,7 @@ impl SingleStage<'_> {
             env: &ProcessEnv,
             fetch: None,
             check_files: true,
+            image: None,
         };
         let loaded = load_text(&name, &self.pipeline_text(), &opts)
             .map_err(|e| CliError::Usage(e.render()))?;

@@ -6,7 +6,7 @@ use crate::{stages, CliError, EXIT_PASS};
 
 /// Validates the pipeline at `path`; prints a one-line confirmation.
 pub fn validate(path: &Path) -> Result<i32, CliError> {
-    let loaded = super::load_pipeline(path, &stages::registry())?;
+    let loaded = super::load_pipeline(path, &stages::registry(), None)?;
     println!(
         "{} is valid: {} stage(s), pipeline digest {}",
         path.display(),
