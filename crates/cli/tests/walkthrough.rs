@@ -210,7 +210,7 @@ fn the_walkthrough_commands_work_end_to_end() {
                 let findings = scan["findings"].to_string();
                 assert!(findings.contains("libssl3"), "{findings}");
                 assert!(
-                    stdout.contains("2 vulnerabilities in 1 packages"),
+                    stdout.contains("2 vulnerabilities in 1 package "),
                     "{stdout}"
                 );
                 if runs == 1 {

@@ -182,7 +182,7 @@ fn what_a_careless_build_left_behind_is_found() {
     assert!(
         r.report
             .summary
-            .contains("9 secret(s) (5 only in earlier layers)"),
+            .contains("9 secrets (5 only in earlier layers)"),
         "{}",
         r.report.summary
     );
