@@ -51,3 +51,40 @@ fn nested_substitutions_do_not_blow_up() {
     let s = parse_script("echo $(a $(b c))");
     assert_eq!(s.commands[0].args[0].value, "${a${bc}}");
 }
+
+/// A FROM image word with a line continuation inside: its tag and digest
+/// ranges used to be offsets into the joined line, not the source, so they
+/// covered other bytes. Now they are given only when they cover exactly the
+/// tag / digest text.
+#[test]
+fn from_tag_and_digest_ranges_cover_exactly_their_text() {
+    let mut inputs = inputs("dockerfile");
+    inputs.push((
+        "continued".into(),
+        b"FROM alpine:3.\\\n20@sha256:ab\\\ncd\n".to_vec(),
+    ));
+    inputs.push(("plain".into(), b"FROM alpine:3.20@sha256:abcd\n".to_vec()));
+    let mut ranges = 0;
+    for (name, bytes) in inputs {
+        let src = String::from_utf8_lossy(&bytes);
+        let Ok(df) = secchain_dockerfile::parse(&src) else {
+            continue;
+        };
+        for from in df.instructions.iter().filter_map(|i| i.as_from()) {
+            let image = &from.image;
+            if let (Some(tag), Some(range)) = (&image.tag, &image.tag_range) {
+                assert_eq!(src.get(range.clone()), Some(tag.as_str()), "{name}: tag");
+                ranges += 1;
+            }
+            if let (Some(digest), Some(range)) = (&image.digest, &image.digest_range) {
+                assert_eq!(
+                    src.get(range.clone()),
+                    Some(digest.as_str()),
+                    "{name}: digest"
+                );
+                ranges += 1;
+            }
+        }
+    }
+    assert!(ranges >= 2, "the plain FROM keeps its ranges");
+}
