@@ -385,8 +385,15 @@ impl<'a> Parser<'a> {
                     }
                     None => None,
                 };
+                let mut image_ref = ImageRef::new(&image.raw, image.span);
+                // The tag and digest ranges index the source only when the word
+                // is written there as is (no line continuation inside it).
+                if self.src.get(image.span.range()) != Some(image.raw.as_str()) {
+                    image_ref.tag_range = None;
+                    image_ref.digest_range = None;
+                }
                 Body::From(FromInstr {
-                    image: ImageRef::new(&image.raw, image.span),
+                    image: image_ref,
                     alias,
                     platform: flags
                         .iter()

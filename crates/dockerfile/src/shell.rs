@@ -392,14 +392,23 @@ impl P<'_> {
 
     /// Parses a nested list (`$( … )`, backticks, `<( … )`) and returns the
     /// concatenated values of the commands found, as hadolint simplifies it.
+    ///
+    /// Only the commands directly inside count: deeper ones are already in
+    /// their parent's words. (Counting them again doubled the value per level
+    /// of nesting: 200 levels of `$(` exhausted memory, found by `shell_run`.)
     fn nested(&mut self, stop: Stop) -> String {
         let first = self.slots.len();
+        let parent = self.parent;
         let saved = (self.pipeline, self.pipe_pos, self.last);
         self.new_pipeline();
         self.list(stop);
         (self.pipeline, self.pipe_pos, self.last) = saved;
         let mut v = String::new();
-        for c in self.slots[first..].iter().flatten() {
+        for c in self.slots[first..]
+            .iter()
+            .flatten()
+            .filter(|c| c.parent == parent)
+        {
             v.push_str(&c.name.value);
             for a in &c.args {
                 v.push_str(&a.value);

@@ -5,7 +5,11 @@
 //! those an HTTPS probe runs first and HTTP is used only if TLS is not
 //! spoken there. Every request is retried on connection errors, timeouts,
 //! 429 and 5xx with exponential backoff and jitter, and each attempt has a
-//! timeout. oci-client performs the bearer-token / basic-auth dance; an
+//! timeout. Where a request is made here rather than inside oci-client (the
+//! manifest GET), a `Retry-After` header on the failed answer is honoured:
+//! the wait is at least what it asks, capped at [`MAX_RETRY_AFTER`] and at
+//! the per-request timeout. oci-client's own errors carry no headers, so its
+//! requests (blobs, pushes, tokens) fall back to the backoff. oci-client performs the bearer-token / basic-auth dance; an
 //! `identitytoken` (OAuth2 refresh token) is first exchanged for an access
 //! token here, because oci-client only knows basic and bearer credentials.
 
@@ -164,20 +168,25 @@ impl RepoClient {
     }
 
     /// Runs `op` with per-attempt timeout and retries; `what` names the request in errors.
-    pub(crate) async fn retry<T, F, Fut>(&self, what: &str, mut op: F) -> Result<T>
+    /// A failure that carries a `Retry-After` ([`Failure`]) waits at least that long.
+    pub(crate) async fn retry<T, E, F, Fut>(&self, what: &str, mut op: F) -> Result<T>
     where
+        E: Into<Failure>,
         F: FnMut() -> Fut,
-        Fut: Future<Output = std::result::Result<T, OciDistributionError>>,
+        Fut: Future<Output = std::result::Result<T, E>>,
     {
         let mut attempt = 0u32;
         loop {
             attempt += 1;
             let outcome = tokio::time::timeout(self.opts.request_timeout, op()).await;
+            let mut retry_after = None;
             let (err, retryable) = match outcome {
                 Ok(Ok(v)) => return Ok(v),
                 Ok(Err(e)) => {
-                    let retryable = is_retryable(&e);
-                    (self.map_error(e, what), retryable)
+                    let failure = e.into();
+                    retry_after = failure.retry_after;
+                    let retryable = is_retryable(&failure.error);
+                    (self.map_error(failure.error, what), retryable)
                 }
                 Err(_) => (
                     Error::Network {
@@ -191,12 +200,8 @@ impl RepoClient {
             if !retryable || attempt >= self.opts.max_attempts {
                 return Err(err);
             }
-            tokio::time::sleep(backoff(
-                attempt,
-                self.opts.initial_backoff,
-                self.opts.max_backoff,
-            ))
-            .await;
+            let delay = backoff(attempt, self.opts.initial_backoff, self.opts.max_backoff);
+            tokio::time::sleep(retry_delay(delay, retry_after, self.opts.request_timeout)).await;
         }
     }
 
@@ -204,6 +209,64 @@ impl RepoClient {
     pub(crate) fn map_error(&self, e: OciDistributionError, what: &str) -> Error {
         map_oci_error(e, &self.registry, &self.credential_source, what)
     }
+}
+
+/// The longest wait a `Retry-After` header can impose on one retry.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// A failed attempt, with the server's `Retry-After` when the answer's
+/// headers were visible (requests made here, not inside oci-client).
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub(crate) error: OciDistributionError,
+    pub(crate) retry_after: Option<Duration>,
+}
+
+impl From<reqwest::Error> for Failure {
+    fn from(error: reqwest::Error) -> Self {
+        OciDistributionError::from(error).into()
+    }
+}
+
+impl From<OciDistributionError> for Failure {
+    fn from(error: OciDistributionError) -> Self {
+        Failure {
+            error,
+            retry_after: None,
+        }
+    }
+}
+
+/// The wait before the next attempt: the backoff, or the server's
+/// `Retry-After` when longer, capped at [`MAX_RETRY_AFTER`] and at `timeout`.
+pub(crate) fn retry_delay(
+    backoff: Duration,
+    retry_after: Option<Duration>,
+    timeout: Duration,
+) -> Duration {
+    match retry_after {
+        Some(asked) => backoff.max(asked.min(MAX_RETRY_AFTER).min(timeout)),
+        None => backoff,
+    }
+}
+
+/// A `Retry-After` value: delay-seconds (`120`) or an HTTP-date
+/// (`Wed, 21 Oct 2026 07:28:00 GMT`, measured from `now`). `None` when
+/// unreadable (the backoff applies then).
+pub(crate) fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    // An HTTP-date (IMF-fixdate) is an RFC 2822 date with the zone `GMT`.
+    let at =
+        time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc2822).ok()?;
+    // A date in the past means "now".
+    Some(
+        std::time::SystemTime::from(at)
+            .duration_since(now)
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 /// True for errors worth retrying: connection problems, timeouts, 429, 5xx.
@@ -603,6 +666,30 @@ mod tests {
             let base = (i * (1 << (attempt - 1))).min(m);
             assert!(d >= base / 2 && d <= base * 3 / 2, "{attempt}: {d:?}");
         }
+    }
+
+    #[test]
+    fn retry_after_values_and_caps() {
+        let now = std::time::UNIX_EPOCH + Duration::from_secs(1_795_460_400); // 2026-11-23T19:00:00Z
+        let s = Duration::from_secs;
+        assert_eq!(parse_retry_after("1", now), Some(s(1)));
+        assert_eq!(parse_retry_after(" 120 ", now), Some(s(120)));
+        assert_eq!(
+            parse_retry_after("Mon, 23 Nov 2026 19:00:30 GMT", now),
+            Some(s(30))
+        );
+        assert_eq!(
+            parse_retry_after("Mon, 23 Nov 2026 18:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("-1", now), None);
+        let backoff = Duration::from_millis(250);
+        assert_eq!(retry_delay(backoff, None, s(120)), backoff);
+        assert_eq!(retry_delay(backoff, Some(s(0)), s(120)), backoff);
+        assert_eq!(retry_delay(backoff, Some(s(2)), s(120)), s(2));
+        assert_eq!(retry_delay(backoff, Some(s(3600)), s(120)), MAX_RETRY_AFTER);
+        assert_eq!(retry_delay(backoff, Some(s(3600)), s(5)), s(5));
     }
 
     #[test]

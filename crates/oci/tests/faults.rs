@@ -1,7 +1,8 @@
 //! Registry faults (issue #10): the real registry behind secchain-test's
 //! [`FaultProxy`]. Transient faults are retried and the read succeeds;
 //! persistent ones end in one clear error; corrupt data fails closed and
-//! leaves nothing in the cache; an interrupted push leaves no tag behind.
+//! leaves nothing in the cache; an interrupted push leaves no tag behind;
+//! a `Retry-After` on a manifest answer is waited for, within a cap.
 
 mod common;
 
@@ -72,6 +73,51 @@ async fn transient_faults_are_retried_then_pass() {
             .unwrap_or_else(|e| panic!("{fault:?} once must be survived: {e}"));
         assert_eq!(proxy.faults_injected() - before, 2, "{fault:?}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retry_after_is_waited_for_and_capped() {
+    let (_registry, proxy, reference) = setup("faults/retry-after:v1");
+    let o = OpenOptions {
+        max_attempts: 2,
+        initial_backoff: Duration::from_millis(20),
+        request_timeout: Duration::from_secs(5),
+        ..opts(None)
+    };
+    let manifest_requests = |p: &FaultProxy| {
+        p.requests()
+            .iter()
+            .filter(|r| r.contains("/manifests/"))
+            .count()
+    };
+    // 429 with `Retry-After: 1`, then the request goes through: the run
+    // passes, and the retry came after the second asked for (the backoff
+    // alone would be 10-30 ms).
+    proxy.add_rule(Rule::new("/manifests/", status(429, Some(1))).times(1));
+    let started = Instant::now();
+    read_all(&reference, &o)
+        .await
+        .unwrap_or_else(|e| panic!("429 with Retry-After once must be survived: {e}"));
+    let waited = started.elapsed();
+    assert_eq!(proxy.faults_injected(), 1);
+    assert_eq!(manifest_requests(&proxy), 2, "{:?}", proxy.requests());
+    assert!(waited >= Duration::from_secs(1), "did not wait: {waited:?}");
+
+    // An absurd `Retry-After` (an hour) is capped at the per-request timeout
+    // (read_all bounds the whole case at 10 s).
+    proxy.clear_rules();
+    proxy.add_rule(Rule::new("/manifests/", status(503, Some(3600))).times(1));
+    let o = OpenOptions {
+        request_timeout: Duration::from_secs(2),
+        ..o
+    };
+    let started = Instant::now();
+    read_all(&reference, &o)
+        .await
+        .unwrap_or_else(|e| panic!("503 with a long Retry-After must be survived: {e}"));
+    let waited = started.elapsed();
+    assert_eq!(proxy.faults_injected(), 2);
+    assert!(waited >= Duration::from_secs(2), "did not wait: {waited:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -45,17 +45,27 @@ impl Glob {
     }
 }
 
+/// Whether `names` match `parts`, where a `**` part spans any number of names.
+///
+/// Dynamic programming over (part, name) instead of backtracking, so a pattern
+/// with many `**` against a deep path costs parts × names name matches, not an
+/// exponential number. `row[j]` holds whether `parts[k+1..]` matches `names[j..]`.
 fn match_parts(parts: &[&str], names: &[&str]) -> bool {
-    match parts.split_first() {
-        None => names.is_empty(),
-        Some((&"**", rest)) => (0..=names.len()).any(|skip| match_parts(rest, &names[skip..])),
-        Some((part, rest)) => match names.split_first() {
-            Some((name, names)) => {
-                match_name(part.as_bytes(), name.as_bytes()) && match_parts(rest, names)
-            }
-            None => false,
-        },
+    let n = names.len();
+    // Past the last part only the empty rest of the path matches.
+    let mut row: Vec<bool> = (0..=n).map(|j| j == n).collect();
+    let mut next = vec![false; n + 1];
+    for part in parts.iter().rev() {
+        for j in (0..=n).rev() {
+            next[j] = if *part == "**" {
+                row[j] || (j < n && next[j + 1])
+            } else {
+                j < n && row[j + 1] && match_name(part.as_bytes(), names[j].as_bytes())
+            };
+        }
+        std::mem::swap(&mut row, &mut next);
     }
+    row[0]
 }
 
 /// Wildcard match of one name (`*`, `?`), iterative with single backtracking point.
@@ -107,5 +117,21 @@ mod tests {
         assert!(Glob::new("**/.docker/config.json").matches("/root/.docker/config.json"));
         assert!(Glob::new("/etc/ss*/*_key").matches("/etc/ssh/ssh_host_rsa_key"));
         assert!(!Glob::new("a*b").matches("/acb/x"));
+    }
+
+    #[test]
+    fn many_double_stars_against_a_deep_path_are_not_exponential() {
+        // With backtracking this is about C(60 + 40, 40) attempts; it must
+        // finish at once and still give the right answers.
+        let pattern = format!("{}x", "**/".repeat(40));
+        let deep = "/a".repeat(60);
+        assert!(!Glob::new(&pattern).matches(&format!("{deep}/y")));
+        assert!(Glob::new(&pattern).matches(&format!("{deep}/x")));
+        let stars = format!("/{}/z", ["*a*"; 30].join("/**/"));
+        assert!(!Glob::new(&stars).matches(&format!("{}/y", "/aaaa".repeat(80))));
+        assert!(Glob::new(&stars).matches(&format!("{}/z", "/aaaa".repeat(80))));
+        let name = format!("{}b", "*a".repeat(50));
+        assert!(!Glob::new(&name).matches(&format!("/{}", "a".repeat(5000))));
+        assert!(Glob::new(&name).matches(&format!("/{}b", "a".repeat(5000))));
     }
 }

@@ -51,7 +51,7 @@ pub use crane::{crane, crane_append};
 pub use fault_proxy::{Fault, FaultProxy, Rule};
 pub use fuzz::fuzz_regressions;
 pub use layer::LayerBuilder;
-pub use oci_layout::oci_layout;
+pub use oci_layout::{oci_layout, oci_layout_uncompressed};
 pub use process::{run, run_stdout};
 pub use registry::Registry;
 pub use tools::{search_path, tool, tools_dir, TOOLS_DIR_ENV};

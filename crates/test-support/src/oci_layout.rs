@@ -10,7 +10,17 @@ use crate::LayerBuilder;
 
 /// Writes an OCI image layout of `layers` with `config` (its `rootfs` filled in) to `dir`
 /// and returns `oci:DIR`. One linux/amd64 image, gzip layers, indexed untagged.
-pub fn oci_layout(dir: &Path, layers: &[LayerBuilder], mut config: Value) -> String {
+pub fn oci_layout(dir: &Path, layers: &[LayerBuilder], config: Value) -> String {
+    write_layout(dir, layers, config, true)
+}
+
+/// [`oci_layout`] with uncompressed layers (`…layer.v1.tar`): big test layers are
+/// written without paying for gzip in a debug build.
+pub fn oci_layout_uncompressed(dir: &Path, layers: &[LayerBuilder], config: Value) -> String {
+    write_layout(dir, layers, config, false)
+}
+
+fn write_layout(dir: &Path, layers: &[LayerBuilder], mut config: Value, gzip: bool) -> String {
     let blobs = dir.join("blobs/sha256");
     std::fs::create_dir_all(&blobs).unwrap();
     let put = |bytes: &[u8]| -> (String, usize) {
@@ -22,8 +32,13 @@ pub fn oci_layout(dir: &Path, layers: &[LayerBuilder], mut config: Value) -> Str
     let mut diff_ids = Vec::new();
     for l in layers {
         diff_ids.push(format!("sha256:{}", hex::encode(Sha256::digest(l.tar()))));
-        let (digest, size) = put(&l.tar_gz());
-        descriptors.push(json!({"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": digest, "size": size}));
+        let (blob, media_type) = if gzip {
+            (l.tar_gz(), "application/vnd.oci.image.layer.v1.tar+gzip")
+        } else {
+            (l.tar(), "application/vnd.oci.image.layer.v1.tar")
+        };
+        let (digest, size) = put(&blob);
+        descriptors.push(json!({"mediaType": media_type, "digest": digest, "size": size}));
     }
     config["architecture"] = json!("amd64");
     config["os"] = json!("linux");

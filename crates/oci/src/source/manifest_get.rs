@@ -5,7 +5,8 @@
 //! This request is made here instead, on the same credentials (oci-client
 //! still does the token dance, once per repository client): a declared
 //! `Content-Length` over the bound is refused before the body is read, and
-//! the body is cut off as soon as it passes the bound.
+//! the body is cut off as soon as it passes the bound. Because the answer is
+//! seen here, a failed one passes its `Retry-After` on to the retry loop.
 
 use oci_client::errors::{OciDistributionError, OciEnvelope};
 use oci_client::secrets::RegistryAuth;
@@ -13,7 +14,7 @@ use oci_client::RegistryOperation;
 
 use crate::error::{Error, Result};
 use crate::manifest::media_type;
-use crate::transport::RepoClient;
+use crate::transport::{parse_retry_after, Failure, RepoClient};
 
 /// Longest error body read from a failed manifest request.
 const MAX_ERROR_BODY: usize = 64 * 1024;
@@ -25,13 +26,14 @@ pub(crate) struct FetchedManifest {
 }
 
 /// One attempt: the outer error is the transport's (retried by the caller
-/// when transient), the inner one is final (the size bound).
+/// when transient, after the answer's `Retry-After` if any), the inner one
+/// is final (the size bound).
 pub(crate) async fn get_manifest(
     rc: &RepoClient,
     reference: &oci_client::Reference,
     max: u64,
     what: &str,
-) -> std::result::Result<Result<FetchedManifest>, OciDistributionError> {
+) -> std::result::Result<Result<FetchedManifest>, Failure> {
     let token = rc
         .pull_token
         .get_or_try_init(|| rc.client.auth(reference, &rc.auth, RegistryOperation::Pull))
@@ -55,8 +57,16 @@ pub(crate) async fn get_manifest(
     let mut response = request.send().await?;
     let status = response.status();
     if status != reqwest::StatusCode::OK {
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, std::time::SystemTime::now()));
         let body = read_capped(&mut response, MAX_ERROR_BODY).await?;
-        return Err(status_error(status, &body, &url));
+        return Err(Failure {
+            error: status_error(status, &body, &url),
+            retry_after,
+        });
     }
     let too_big = |size: String| Error::LimitExceeded {
         layer: what.to_string(),

@@ -1,5 +1,6 @@
 //! Alpine packages: `/lib/apk/db/installed`.
 
+use super::bounds::MAX_LIST;
 use super::text::decode;
 use super::{Cataloger, Ctx};
 use crate::inventory::{Package, PackageType, SourcePackage};
@@ -15,18 +16,22 @@ impl Cataloger for Apk {
     }
 
     fn parse(&self, ctx: &mut Ctx<'_>, path: &str, data: &[u8]) {
-        for p in parse_installed(&decode(data)) {
+        for p in parse_installed(&decode(data), ctx.bounds.max_per_file()) {
             ctx.add(p, path);
         }
     }
 }
 
-/// Parse an apk `installed` database.
-pub fn parse_installed(text: &str) -> Vec<Package> {
+/// Parse an apk `installed` database: at most one package more than `limit`
+/// (so the catalogue can note the rest as skipped).
+pub fn parse_installed(text: &str, limit: usize) -> Vec<Package> {
     let mut out = Vec::new();
     let mut provides: HashMap<String, String> = HashMap::new();
     let mut raw_deps: Vec<Vec<String>> = Vec::new();
     for rec in text.split("\n\n") {
+        if out.len() > limit {
+            break;
+        }
         let mut p = Package::new(PackageType::Apk, "", "");
         let mut origin = None;
         let mut deps = Vec::new();
@@ -45,7 +50,13 @@ pub fn parse_installed(text: &str) -> Vec<Package> {
                         .collect()
                 }
                 "o" => origin = Some(v.to_owned()),
-                "D" => deps = v.split_whitespace().map(dep_name).collect(),
+                "D" => {
+                    deps = v
+                        .split_whitespace()
+                        .map(dep_name)
+                        .take(MAX_LIST + 1)
+                        .collect()
+                }
                 "p" => {
                     for pr in v.split_whitespace() {
                         provides.insert(dep_name(pr), String::new());

@@ -1,6 +1,7 @@
 //! Debian packages: `/var/lib/dpkg/status`, distroless `/var/lib/dpkg/status.d/*`,
 //! licenses from `/usr/share/doc/<pkg>/copyright` (DEP-5 `License:` fields).
 
+use super::bounds::MAX_LIST;
 use super::text::{decode, field, stanzas};
 use super::{Cataloger, Ctx};
 use crate::inventory::{Package, PackageType, SourcePackage};
@@ -37,6 +38,11 @@ impl Cataloger for Dpkg {
         }
         for st in stanzas(&text) {
             if let Some(p) = parse_stanza(&st) {
+                if ctx.bounds.full(path) {
+                    // One more, so the bound notes the rest as skipped.
+                    ctx.add(p, path);
+                    break;
+                }
                 let layer = info_layer(ctx, &p).or_else(|| ctx.layer(path));
                 ctx.add(p.at(path, layer), path);
             }
@@ -85,12 +91,15 @@ pub fn parse_stanza(st: &[(String, String)]) -> Option<Package> {
     Some(p)
 }
 
-/// Package names from a Depends field (all alternatives, arch qualifiers dropped).
+/// Package names from a Depends field (all alternatives, arch qualifiers
+/// dropped); at most one more than [`MAX_LIST`], so an absurd field stays
+/// cheap and the catalogue still notes the cut.
 pub fn parse_depends(deps: &str) -> Vec<String> {
     deps.split([',', '|'])
         .filter_map(|d| d.split_whitespace().next())
         .map(|d| d.split(':').next().unwrap_or(d).to_owned())
         .filter(|d| !d.is_empty())
+        .take(MAX_LIST + 1)
         .collect()
 }
 

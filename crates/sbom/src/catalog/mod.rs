@@ -4,6 +4,7 @@
 
 pub mod apk;
 pub mod binary;
+pub mod bounds;
 pub mod dotnet;
 pub mod dpkg;
 mod elf;
@@ -39,6 +40,9 @@ pub struct CatalogOptions {
     pub java: bool,
     /// Catalogue lock files.
     pub lock_files: bool,
+    /// Most packages taken from one file; the rest is skipped with a note
+    /// (default [`bounds::MAX_PACKAGES_PER_FILE`]).
+    pub max_packages_per_file: usize,
 }
 
 impl Default for CatalogOptions {
@@ -49,6 +53,7 @@ impl Default for CatalogOptions {
             binaries: true,
             java: true,
             lock_files: true,
+            max_packages_per_file: bounds::MAX_PACKAGES_PER_FILE,
         }
     }
 }
@@ -61,6 +66,8 @@ pub(crate) struct Ctx<'a> {
     pub os_release: BTreeMap<String, Vec<u8>>,
     /// Licenses from `/usr/share/doc/<pkg>/copyright`, by package name.
     pub deb_copyright: BTreeMap<String, Vec<String>>,
+    /// Per-file package counts and bounded fields (notes at the end).
+    pub(crate) bounds: bounds::Bounds,
 }
 
 impl Ctx<'_> {
@@ -71,7 +78,7 @@ impl Ctx<'_> {
 
     /// Record a package found at `path`.
     pub fn add(&mut self, mut pkg: Package, path: &str) {
-        if pkg.name.is_empty() {
+        if pkg.name.is_empty() || !self.bounds.admit(&mut pkg, path) {
             return;
         }
         if pkg.locations.is_empty() {
@@ -197,6 +204,7 @@ pub fn catalog(tree: &dyn FileTree, opts: &CatalogOptions) -> Inventory {
         entries: &index,
         os_release: BTreeMap::new(),
         deb_copyright: BTreeMap::new(),
+        bounds: bounds::Bounds::new(opts.max_packages_per_file),
     };
     // Select: path -> cataloger indices.
     let mut wanted: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
@@ -269,6 +277,7 @@ fn read_in_chunks(
 }
 
 fn finish(mut ctx: Ctx<'_>) -> Inventory {
+    std::mem::take(&mut ctx.bounds).into_notes(&mut ctx.inv);
     osrelease::resolve(&mut ctx);
     dpkg::attach_licenses(&mut ctx);
     let mut inv = ctx.inv;

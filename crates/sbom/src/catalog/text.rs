@@ -8,31 +8,31 @@ pub(crate) fn decode(data: &[u8]) -> String {
 
 /// Split RFC 822-style text into stanzas separated by blank lines; each
 /// stanza is a list of (field, value) with continuation lines joined by `\n`.
-pub(crate) fn stanzas(text: &str) -> Vec<Vec<(String, String)>> {
-    let mut out = Vec::new();
-    let mut cur: Vec<(String, String)> = Vec::new();
-    for line in text.lines() {
-        if line.trim().is_empty() {
-            if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
+/// Lazy: a caller that stops early never holds the rest of the file parsed.
+pub(crate) fn stanzas(text: &str) -> impl Iterator<Item = Vec<(String, String)>> + '_ {
+    let mut lines = text.lines();
+    std::iter::from_fn(move || {
+        let mut cur: Vec<(String, String)> = Vec::new();
+        for line in lines.by_ref() {
+            if line.trim().is_empty() {
+                if cur.is_empty() {
+                    continue;
+                }
+                return Some(cur);
             }
-            continue;
-        }
-        if line.starts_with([' ', '\t']) {
-            if let Some(last) = cur.last_mut() {
-                last.1.push('\n');
-                last.1.push_str(line.trim());
+            if line.starts_with([' ', '\t']) {
+                if let Some(last) = cur.last_mut() {
+                    last.1.push('\n');
+                    last.1.push_str(line.trim());
+                }
+                continue;
             }
-            continue;
+            if let Some((k, v)) = line.split_once(':') {
+                cur.push((k.trim().to_owned(), v.trim().to_owned()));
+            }
         }
-        if let Some((k, v)) = line.split_once(':') {
-            cur.push((k.trim().to_owned(), v.trim().to_owned()));
-        }
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
+        (!cur.is_empty()).then_some(cur)
+    })
 }
 
 /// Header fields of an email-style document (Python METADATA): stops at the
@@ -40,7 +40,7 @@ pub(crate) fn stanzas(text: &str) -> Vec<Vec<(String, String)>> {
 pub(crate) fn headers(text: &str) -> Vec<(String, String)> {
     let head = text.split("\n\n").next().unwrap_or("");
     let head = head.split("\r\n\r\n").next().unwrap_or("");
-    stanzas(head).into_iter().next().unwrap_or_default()
+    stanzas(head).next().unwrap_or_default()
 }
 
 /// First value of a field (case-insensitive).

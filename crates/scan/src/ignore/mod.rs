@@ -195,27 +195,69 @@ pub fn purl_covers(rule: &str, package: Option<&str>) -> bool {
     rb == pb && (rv.is_none() || rv == pv)
 }
 
-/// Glob match: `*` within a path segment, `**` across segments, `?` one character.
+/// Glob match: `*` within a path segment, `**` across segments (`**/` spans
+/// whole directories, none included), `?` one character.
+///
+/// Dynamic programming over (pattern token, text position) rather than
+/// backtracking: a pattern full of `*` and `**` against a long path costs
+/// tokens × bytes steps, never an exponential number.
 pub fn glob(pattern: &str, text: &str) -> bool {
-    fn go(p: &[u8], t: &[u8]) -> bool {
-        match p.first() {
-            None => t.is_empty(),
-            Some(b'*') if p.get(1) == Some(&b'*') => {
-                let rest = if p.get(2) == Some(&b'/') {
-                    &p[3..]
-                } else {
-                    &p[2..]
-                };
-                (0..=t.len()).any(|i| go(rest, &t[i..]))
-            }
-            Some(b'*') => (0..=t.len())
-                .take_while(|&i| i == 0 || t[i - 1] != b'/')
-                .any(|i| go(&p[1..], &t[i..])),
-            Some(b'?') => !t.is_empty() && t[0] != b'/' && go(&p[1..], &t[1..]),
-            Some(c) => t.first() == Some(c) && go(&p[1..], &t[1..]),
+    let tokens = glob_tokens(pattern.as_bytes());
+    let t = text.as_bytes();
+    let n = t.len();
+    // `row[j]`: the tokens after the current one match `t[j..]`.
+    let mut row: Vec<bool> = (0..=n).map(|j| j == n).collect();
+    let mut next = vec![false; n + 1];
+    for token in tokens.iter().rev() {
+        // For `**/`: some `t[j..k]` ending in `/` is skipped and the rest matches.
+        let mut dirs_then_rest = false;
+        for j in (0..=n).rev() {
+            let here = t.get(j);
+            next[j] = match token {
+                GlobToken::Any => row[j] || (j < n && next[j + 1]),
+                GlobToken::Dirs => {
+                    dirs_then_rest |= here == Some(&b'/') && row[j + 1];
+                    row[j] || dirs_then_rest
+                }
+                GlobToken::Star => row[j] || (here.is_some_and(|&c| c != b'/') && next[j + 1]),
+                GlobToken::One => here.is_some_and(|&c| c != b'/') && row[j + 1],
+                GlobToken::Byte(b) => here == Some(b) && row[j + 1],
+            };
         }
+        std::mem::swap(&mut row, &mut next);
     }
-    go(pattern.as_bytes(), text.as_bytes())
+    row[0]
+}
+
+/// One element of a [`glob`] pattern.
+enum GlobToken {
+    /// `**` not followed by `/`: any bytes, `/` included.
+    Any,
+    /// `**/`: nothing, or any run of whole directories (ending in `/`).
+    Dirs,
+    /// `*`: any bytes within one segment.
+    Star,
+    /// `?`: one byte other than `/`.
+    One,
+    /// A literal byte.
+    Byte(u8),
+}
+
+fn glob_tokens(p: &[u8]) -> Vec<GlobToken> {
+    let mut tokens = Vec::with_capacity(p.len());
+    let mut i = 0;
+    while i < p.len() {
+        let (token, len) = match (p[i], p.get(i + 1), p.get(i + 2)) {
+            (b'*', Some(b'*'), Some(b'/')) => (GlobToken::Dirs, 3),
+            (b'*', Some(b'*'), _) => (GlobToken::Any, 2),
+            (b'*', ..) => (GlobToken::Star, 1),
+            (b'?', ..) => (GlobToken::One, 1),
+            (c, ..) => (GlobToken::Byte(c), 1),
+        };
+        tokens.push(token);
+        i += len;
+    }
+    tokens
 }
 
 #[cfg(test)]
@@ -231,6 +273,17 @@ mod tests {
         assert!(glob("usr/lib/*/METADATA", "usr/lib/x/METADATA"));
         assert!(!glob("usr/lib/*/METADATA", "usr/lib/x/y/METADATA"));
         assert!(glob("**/METADATA", "a/b/METADATA"));
+        assert!(glob("**/METADATA", "METADATA"));
+        assert!(!glob("**/METADATA", "a/bMETADATA"));
+        assert!(glob("usr/**/lib/*.so", "usr/lib/x.so"));
+        assert!(glob("usr/**/lib/*.so", "usr/a/b/lib/x.so"));
+        assert!(!glob("usr/**/lib/*.so", "usr/a/b/lib/c/x.so"));
+        assert!(glob("usr/**", "usr/"));
+        assert!(glob("a?c", "abc"));
+        assert!(!glob("a?c", "a/c"));
+        assert!(glob("**", "any/thing"));
+        assert!(glob("", ""));
+        assert!(!glob("", "x"));
         assert!(purl_covers(
             "pkg:deb/debian/libssl1.1",
             Some("pkg:deb/debian/libssl1.1@1.1.1n-0+deb11u3?arch=amd64")
@@ -244,5 +297,22 @@ mod tests {
             Some("pkg:npm/%40babel/core@7.0.0")
         ));
         assert!(purl_covers("pkg:oci/app@sha256:abc", None));
+    }
+
+    #[test]
+    fn many_stars_against_a_long_path_are_not_exponential() {
+        // Backtracking tries every way to split the path between the stars
+        // (about C(250, 20) for the first); this must finish at once.
+        let pattern = format!("{}x", "**".repeat(20));
+        let path = "a".repeat(250);
+        assert!(!glob(&pattern, &path));
+        assert!(glob(&pattern, &format!("{path}x")));
+        let pattern = format!("{}z", "**/*a*/".repeat(25));
+        let path = "aaaa/".repeat(200);
+        assert!(!glob(&pattern, &format!("{path}y")));
+        assert!(glob(&pattern, &format!("{path}z")));
+        let pattern = format!("{}b", "*a".repeat(40));
+        assert!(!glob(&pattern, &"a".repeat(10_000)));
+        assert!(glob(&pattern, &format!("{}b", "a".repeat(10_000))));
     }
 }
