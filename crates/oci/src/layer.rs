@@ -209,6 +209,20 @@ impl<'a> LayerEntry<'a> {
         self.read_up_to(n)
     }
 
+    /// Reads the rest of the content into `buf` (cleared first), so a caller reading
+    /// many files reuses one allocation instead of faulting in fresh pages per file.
+    pub fn read_all_into(&mut self, buf: &mut Vec<u8>) -> Result<()> {
+        buf.clear();
+        buf.reserve(self.remaining.min(usize::MAX as u64) as usize);
+        let want = self.remaining;
+        let path = self.meta.path.clone();
+        self.reader()
+            .take(want)
+            .read_to_end(buf)
+            .map_err(|e| Error::io(format!("reading {path}"), e))?;
+        Ok(())
+    }
+
     /// Reads up to `max` more bytes of content.
     pub fn read_prefix(&mut self, max: usize) -> Result<Vec<u8>> {
         self.read_up_to(max as u64)

@@ -56,6 +56,7 @@ impl<T: ContentVisitor + ?Sized> ContentVisitor for Box<T> {
 pub struct SharedPass<V = Box<dyn ContentVisitor>> {
     visitors: Vec<V>,
     asked: Vec<usize>,
+    buf: ContentBuffer,
 }
 
 impl<V: ContentVisitor> SharedPass<V> {
@@ -64,6 +65,7 @@ impl<V: ContentVisitor> SharedPass<V> {
         SharedPass {
             visitors,
             asked: Vec::new(),
+            buf: ContentBuffer::default(),
         }
     }
 
@@ -89,9 +91,9 @@ impl<V: ContentVisitor> LayerVisitor for SharedPass<V> {
         if self.asked.is_empty() || !has_content(entry.meta()) {
             return Ok(());
         }
-        let data = entry.read_all()?;
+        let data = self.buf.fill(entry)?;
         for &i in &self.asked {
-            self.visitors[i].content(layer, entry.meta(), &data);
+            self.visitors[i].content(layer, entry.meta(), data);
         }
         Ok(())
     }
@@ -143,6 +145,25 @@ impl<A: LayerVisitor, B: LayerVisitor> LayerVisitor for Pair<A, B> {
     fn end_layer(&mut self, layer: &Layer) -> Result<()> {
         self.0.end_layer(layer)?;
         self.1.end_layer(layer)
+    }
+}
+
+/// The buffer file contents are read into, reused from file to file; one that grew
+/// for a big file is let go, so a 500 MB binary early in the walk does not stay
+/// allocated for the rest of it.
+#[derive(Default)]
+struct ContentBuffer(Vec<u8>);
+
+impl ContentBuffer {
+    /// Past this capacity the buffer is freed after use.
+    const KEEP: usize = 16 << 20;
+
+    fn fill(&mut self, entry: &mut LayerEntry<'_>) -> Result<&[u8]> {
+        if self.0.capacity() > Self::KEEP {
+            self.0 = Vec::new();
+        }
+        entry.read_all_into(&mut self.0)?;
+        Ok(&self.0)
     }
 }
 
