@@ -156,15 +156,7 @@ fn anchors(text: &str) -> BTreeSet<String> {
             continue;
         }
         let heading = line.trim_start_matches('#').trim();
-        let slug: String = heading
-            .to_lowercase()
-            .chars()
-            .filter_map(|c| match c {
-                ' ' => Some('-'),
-                c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
-                _ => None,
-            })
-            .collect();
+        let slug = secchain::stage_docs::slug(heading);
         // Repeated headings get -1, -2, …
         let mut candidate = slug.clone();
         let mut i = 1;

@@ -62,11 +62,6 @@ impl Prefetch {
         }
     }
 
-    /// The visitor's result, for [`PassVisitor::finish`].
-    pub(crate) fn into_prefetched(self) -> Prefetched {
-        self.kept
-    }
-
     fn forget(&mut self, path: &str) {
         if let Some((_, Kept::Bytes(b))) = self.kept.files.remove(path) {
             self.bytes -= b.len() as u64;
@@ -87,13 +82,11 @@ fn file_entry(meta: &EntryMeta) -> FileEntry {
 
 impl ContentVisitor for Prefetch {
     fn entry(&mut self, _layer: &Layer, meta: &EntryMeta) -> bool {
-        if meta.kind != OciKind::File {
-            // Any other entry at a kept path (a whiteout, a directory) replaces it.
-            self.forget(&meta.path);
-            return false;
-        }
+        // Any later entry at a kept path (a new version, a whiteout, a directory) replaces it.
         self.forget(&meta.path);
-        self.selector.wants(&file_entry(meta)) && self.bytes + meta.size <= self.budget
+        meta.kind == OciKind::File
+            && self.selector.wants(&file_entry(meta))
+            && self.bytes + meta.size <= self.budget
     }
 
     fn content(&mut self, layer: &Layer, meta: &EntryMeta, data: &[u8]) {
@@ -111,6 +104,6 @@ impl ContentVisitor for Prefetch {
 
 impl PassVisitor for Prefetch {
     fn finish(self: Box<Self>) -> Box<dyn Any + Send> {
-        Box::new(self.into_prefetched())
+        Box::new(self.kept)
     }
 }
